@@ -1,0 +1,125 @@
+/**
+ * Per-hospital rule configuration: the numbers clinical-rules.md marks
+ * "local default", code maps, the cohort code list, escalation timing and how
+ * much PHI a page may carry. Validated with zod; a bad value fails with a
+ * message naming the key. Pure: no AWS import.
+ */
+import { z } from 'zod';
+
+export const analyteNames = [
+  'calcium',
+  'phosphate',
+  'pth',
+  'crp',
+  'hemoglobin',
+  'bicarbonate',
+  'inr',
+  'dialysateCalcium',
+] as const;
+
+const positiveInt = z.number().int().positive();
+const positiveNumber = z.number().positive();
+
+const timeZone = z.string().refine(
+  (zone) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not an IANA time zone (e.g. America/Chicago)' },
+);
+
+const cohortCode = z
+  .object({
+    code: z.string().min(1),
+    /** Coding systems (DG1-3.3) under which the code counts. */
+    systems: z.array(z.string().min(1)).min(1),
+    /** When set, the code counts only if DG1-3 text, alternate text or DG1-4 mentions this word. */
+    textMustMention: z.string().min(1).optional(),
+  })
+  .strict();
+
+export const defaultCohortCodes: z.input<typeof cohortCode>[] = [
+  // E83.59 also covers other calcium-metabolism disorders: only with the word.
+  { code: 'E83.59', systems: ['I10', 'I10C', 'ICD10CM', 'ICD-10-CM'], textMustMention: 'calciphylaxis' },
+  { code: '237900002', systems: ['SCT', 'SNOMEDCT'] },
+];
+
+export const rulesConfigSchema = z
+  .object({
+    /** IANA zone for HL7 timestamps sent without an offset. */
+    timeZone,
+    /** `minimal`: facility, MRN and location only; `full`: the name too. */
+    pagePhi: z.enum(['minimal', 'full']).default('minimal'),
+    escalateAfterMinutes: positiveInt.default(15),
+    repeatMinutes: positiveInt.default(30),
+    /** Assigning authorities or facilities that share one MRN namespace: alias -> namespace. */
+    namespaceAliases: z.record(z.string(), z.string().min(1)).default({}),
+    /** Local OBX-3 codes -> watched analyte (e.g. the dialysate calcium code). */
+    localLabCodes: z.record(z.string(), z.enum(analyteNames)).default({}),
+    /** Local drug codes -> ingredient name from the catalogue (e.g. `"12345": "warfarin"`). */
+    localDrugCodes: z.record(z.string(), z.string().min(1)).default({}),
+    cohortCodes: z.array(cohortCode).min(1).default(defaultCohortCodes),
+    calciumMonitoring: z
+      .object({
+        intensiveIntervalDays: positiveInt.default(7),
+        stableIntervalDays: positiveInt.default(31),
+        newCohortDays: positiveInt.default(56),
+        recentLowCalciumDays: positiveInt.default(28),
+        recentCinacalcetChangeDays: positiveInt.default(28),
+      })
+      .strict()
+      .default({
+        intensiveIntervalDays: 7,
+        stableIntervalDays: 31,
+        newCohortDays: 56,
+        recentLowCalciumDays: 28,
+        recentCinacalcetChangeDays: 28,
+      }),
+    calciumCheckAfterCinacalcetDays: positiveInt.default(7),
+    pthTitrateMinDaysSinceChange: positiveInt.default(14),
+    crpRising: z
+      .object({
+        minimumMgL: positiveNumber.default(10),
+        ratio: z.number().gt(1).default(1.5),
+        lookbackDays: positiveInt.default(30),
+      })
+      .strict()
+      .default({ minimumMgL: 10, ratio: 1.5, lookbackDays: 30 }),
+    quarterlyLabsDays: positiveInt.default(92),
+    thiosulfateNotStartedHours: positiveInt.default(48),
+    thiosulfateCourseReviewDays: positiveInt.default(183),
+    dialysateCalciumMaxMEqL: positiveNumber.default(2.0),
+  })
+  .strict();
+
+export type RulesConfig = z.output<typeof rulesConfigSchema>;
+export type RulesConfigInput = z.input<typeof rulesConfigSchema>;
+
+/** A configuration problem, naming the key (`crpRising.ratio: ...`) and where it came from. */
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly issues: readonly string[],
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Formats zod issues as `key.path: message` lines. */
+export function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
+}
+
+export function parseRulesConfig(input: unknown, origin = 'rules configuration'): RulesConfig {
+  const result = rulesConfigSchema.safeParse(input);
+  if (!result.success) {
+    const issues = describeIssues(result.error);
+    throw new ConfigError(`${origin} is invalid:\n  ${issues.join('\n  ')}`, issues);
+  }
+  return result.data;
+}

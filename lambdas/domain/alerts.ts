@@ -1,0 +1,130 @@
+/**
+ * What the rules say and what the alert lifecycle keeps: findings, alerts,
+ * notifications and audit events. Pure types shared by rules/, alerts/ and
+ * the adapters.
+ */
+import type { MedicationClass, Observation, PatientRef } from './records.js';
+
+export const ruleIds = [
+  'CALCIUM_CRITICAL_LOW',
+  'CALCIUM_LOW',
+  'VKA_ACTIVE',
+  'PTH_SEVERE',
+  'PTH_START_CINACALCET',
+  'PTH_TITRATE_CINACALCET',
+  'PTH_LOW',
+  'CALCIUM_CHECK_AFTER_CINACALCET',
+  'CALCIUM_MONITORING_OVERDUE',
+  'HEMOGLOBIN_LOW',
+  'BICARBONATE_LOW',
+  'QUARTERLY_LABS_OVERDUE',
+  'CRP_RISING',
+  'CALCIUM_BINDER_ACTIVE',
+  'ACTIVE_VITAMIN_D',
+  'THIOSULFATE_NOT_STARTED',
+  'THIOSULFATE_COURSE_REVIEW',
+  'DIALYSATE_CALCIUM_HIGH',
+  'RESULT_UNREADABLE',
+] as const;
+
+export type RuleId = (typeof ruleIds)[number];
+
+export type Severity = 'critical' | 'urgent' | 'advisory';
+
+/** A stored record that a finding rests on, small enough to carry in a page. */
+export interface Evidence {
+  kind: 'observation' | 'medicationOrder' | 'diagnosis' | 'cohortEnrolment';
+  /** Stable id of the stored record (e.g. the observation's sort key). */
+  recordId: string;
+  /** One short line: `calcium 7.2 mg/dL (F) at 2026-07-26T23:44:14.000Z`. */
+  summary: string;
+  at: string;
+}
+
+/** What a rule says now about one patient. */
+export interface Finding {
+  ruleId: RuleId;
+  severity: Severity;
+  /**
+   * Distinguishes alerts of one rule for one patient where the rule allows
+   * several at once (RESULT_UNREADABLE: one per result); empty otherwise.
+   */
+  alertScope: string;
+  /** One sentence with the value, unit and time. */
+  finding: string;
+  recommendation: string;
+  evidence: Evidence[];
+}
+
+/**
+ * A rule's verdict. `noChange` means neither condition holds (for example a
+ * calcium of 7.8 neither opens nor resolves CALCIUM_CRITICAL_LOW).
+ */
+export type RuleOutcome =
+  | { kind: 'fire'; finding: Finding }
+  | { kind: 'resolve'; ruleId: RuleId; alertScope: string; reason: string; evidence: Evidence[] }
+  | { kind: 'noChange'; ruleId: RuleId };
+
+export type AlertState = 'open' | 'acknowledged' | 'resolved' | 'superseded';
+
+export interface Alert {
+  /** Stable and unique: `<namespace>#<mrn>#<ruleId>#<scope>#<openedAt>`-derived. */
+  alertId: string;
+  patient: Pick<PatientRef, 'facility' | 'namespace' | 'mrn' | 'location'>;
+  ruleId: RuleId;
+  alertScope: string;
+  severity: Severity;
+  state: AlertState;
+  finding: string;
+  recommendation: string;
+  evidence: Evidence[];
+  openedAt: string;
+  acknowledgedAt?: string;
+  acknowledgedBy?: string;
+  resolvedAt?: string;
+  resolution?: string;
+  /** Escalation/repeat bookkeeping for critical alerts. */
+  escalatedAt?: string;
+  lastNotifiedAt: string;
+  repeatCount: number;
+  /** Optimistic-concurrency version, bumped on every change. */
+  version: number;
+}
+
+export type NotificationEvent = 'opened' | 'escalated' | 'repeated' | 'acknowledged' | 'resolved' | 'superseded';
+
+export type Topic = 'pages' | 'notices' | 'escalations';
+
+export interface Notification {
+  /** Unique per alert transition, so a retry can tell whether it was sent. */
+  notificationId: string;
+  topic: Topic;
+  event: NotificationEvent;
+  alert: Alert;
+}
+
+export interface AuditEvent {
+  alertId: string;
+  at: string;
+  from: AlertState | 'none';
+  to: AlertState;
+  /** Named reason: `first notification`, `escalated`, `superseded by CALCIUM_CRITICAL_LOW`, ... */
+  reason: string;
+  by: string;
+}
+
+/** Medication order state as the rules see it (events applied in order). */
+export interface MedicationOrderState {
+  orderId: string;
+  medicationClass?: MedicationClass;
+  ingredient?: string;
+  drugText: string;
+  status: 'active' | 'held' | 'ended';
+  dailyDoseMg?: number;
+  startedAt: string;
+  endedAt?: string;
+  lastEventAt: string;
+}
+
+/** Convenience for rules that read numbers: an observation with a canonical value. */
+export type ReadableObservation = Observation & { canonical: NonNullable<Observation['canonical']> };
