@@ -179,3 +179,16 @@ export interface CohortEnrolment {
   at: string;
   reason?: string;
 }
+
+/**
+ * A clinical record as stored: records are kept as an append-only log of what
+ * arrived (corrections and retractions are new records, applied when the
+ * patient's state is built), each with the store's id for it.
+ */
+export interface StoredRecord {
+  /** The store's stable id for this record (its sort key); cited as evidence. */
+  recordId: string;
+  /** When the pipeline accepted the message that carried it (ISO UTC). */
+  receivedAt: string;
+  record: ClinicalRecord;
+}
