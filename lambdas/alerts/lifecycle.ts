@@ -1,0 +1,297 @@
+/**
+ * The alert lifecycle: takes the rules' outcomes, the clock and the alerts
+ * already active for a patient, and returns explicit state changes, the
+ * notifications to send and the audit trail. Pure: the store persists the
+ * changes with conditional writes, the pager sends the notifications.
+ *
+ * Dedup is the first stage: one alert per (patient, rule, scope) at a time,
+ * and a finding whose evidence is all known changes nothing, so a duplicate
+ * message or a retried evaluation never pages twice.
+ */
+
+import type { RulesConfig } from '../config/rules-config.js';
+import type { Alert, Evidence, Finding, RuleOutcome } from '../domain/alerts.js';
+import type { PatientRef } from '../domain/records.js';
+import { Changeset, emptyResult, type LifecycleResult } from './changeset.js';
+import { InvalidTimestampError, MissingAcknowledgerError } from './errors.js';
+import { alertIdFor } from './ids.js';
+import { isActive, supersedes, systemActor, transitionReason } from './states.js';
+
+export type { AlertChange, LifecycleResult } from './changeset.js';
+
+export type AlertPatient = Pick<PatientRef, 'facility' | 'namespace' | 'mrn' | 'location'>;
+
+export interface ApplyOutcomesInput {
+  patient: AlertPatient;
+  /** Open or acknowledged alerts of this patient, as read from the store. */
+  activeAlerts: Alert[];
+  outcomes: RuleOutcome[];
+  now: Date;
+  /** Not read yet (opening and dedup need no setting); taken so both entry points get the hospital's config. */
+  config: RulesConfig;
+}
+
+export interface SweepInput {
+  activeAlerts: Alert[];
+  now: Date;
+  config: Pick<RulesConfig, 'escalateAfterMinutes' | 'repeatMinutes'>;
+}
+
+export interface AcknowledgeInput {
+  alert: Alert;
+  /** The acknowledging clinician's user id, as the ack endpoint authenticated it. */
+  by: string;
+  now: Date;
+}
+
+const minuteMs = 60_000;
+
+export function applyOutcomes(input: ApplyOutcomesInput): LifecycleResult {
+  const at = instantOf(input.now);
+  const changeset = new Changeset(at);
+  const active = activeSlots(input.patient, input.activeAlerts);
+  const usedIds = new Set(input.activeAlerts.map((alert) => alert.alertId));
+
+  for (const outcome of inEvaluationOrder(input.outcomes)) {
+    if (outcome.kind === 'fire') {
+      fire(outcome.finding, { patient: input.patient, at, active, usedIds, changeset });
+    } else if (outcome.kind === 'resolve') {
+      const key = slotKey(outcome.ruleId, outcome.alertScope);
+      const current = active.get(key);
+      // A resolve with nothing active is the common case (the value was normal before too).
+      if (!current) continue;
+      const closed = changeset.update(
+        current,
+        {
+          state: 'resolved',
+          resolvedAt: at,
+          resolution: outcome.reason,
+          evidence: withNewEvidence(current.evidence, outcome.evidence),
+        },
+        transitionReason.resolved(outcome.reason),
+        systemActor,
+      );
+      changeset.notify(closed, 'resolved');
+      active.delete(key);
+    }
+  }
+  return changeset.result();
+}
+
+interface FireContext {
+  patient: AlertPatient;
+  at: string;
+  active: Map<string, Alert>;
+  usedIds: Set<string>;
+  changeset: Changeset;
+}
+
+function fire(finding: Finding, context: FireContext): void {
+  const { patient, at, active, changeset } = context;
+  const key = slotKey(finding.ruleId, finding.alertScope);
+  const current = active.get(key);
+
+  if (current) {
+    const evidence = withNewEvidence(current.evidence, finding.evidence);
+    // All evidence already known: a duplicate or a re-run; changing nothing is what keeps it from re-paging.
+    if (evidence.length === current.evidence.length) return;
+    const updated = changeset.update(
+      current,
+      {
+        evidence,
+        // The newest wording carries the newest value, which is what a repeat page should show.
+        finding: finding.finding,
+        recommendation: finding.recommendation,
+        // The patient may have moved chairs since the alert opened; no location sent keeps the known one.
+        patient:
+          patient.location === undefined
+            ? current.patient
+            : { ...current.patient, location: patient.location },
+      },
+      transitionReason.newEvidence,
+      systemActor,
+    );
+    active.set(key, updated);
+    return;
+  }
+
+  const opened = changeset.create(
+    newAlert(finding, context),
+    transitionReason.firstNotification,
+    systemActor,
+  );
+  changeset.notify(opened, 'opened');
+  active.set(key, opened);
+
+  for (const milderRuleId of supersedes[finding.ruleId] ?? []) {
+    for (const [milderKey, milder] of active) {
+      if (milder.ruleId !== milderRuleId) continue;
+      const closed = changeset.update(
+        milder,
+        {
+          state: 'superseded',
+          resolvedAt: at,
+          resolution: `superseded by ${finding.ruleId}: ${finding.finding}`,
+        },
+        transitionReason.supersededBy(finding.ruleId),
+        systemActor,
+      );
+      changeset.notify(closed, 'superseded');
+      active.delete(milderKey);
+    }
+  }
+}
+
+function newAlert(finding: Finding, { patient, at, usedIds }: FireContext): Alert {
+  const baseId = alertIdFor({
+    namespace: patient.namespace,
+    mrn: patient.mrn,
+    ruleId: finding.ruleId,
+    alertScope: finding.alertScope,
+    openedAt: at,
+  });
+  // Only an alert opened, closed and reopened within one call can meet its own id.
+  let alertId = baseId;
+  for (let n = 2; usedIds.has(alertId); n++) alertId = `${baseId}-${n}`;
+  usedIds.add(alertId);
+
+  return {
+    alertId,
+    // Picked field by field: a full PatientRef carries the name, which an alert must never store.
+    patient: {
+      facility: patient.facility,
+      namespace: patient.namespace,
+      mrn: patient.mrn,
+      ...(patient.location === undefined ? {} : { location: patient.location }),
+    },
+    ruleId: finding.ruleId,
+    alertScope: finding.alertScope,
+    severity: finding.severity,
+    state: 'open',
+    finding: finding.finding,
+    recommendation: finding.recommendation,
+    evidence: withNewEvidence([], finding.evidence),
+    openedAt: at,
+    lastNotifiedAt: at,
+    repeatCount: 0,
+    version: 1,
+  };
+}
+
+/**
+ * Critical alerts that nobody acknowledged: escalate once after
+ * `escalateAfterMinutes`, and repeat the page every `repeatMinutes`.
+ *
+ * A sweep that runs late sends one repeat, not one per missed interval: a
+ * burst of identical pages helps no one, and the next repeat is counted from
+ * this one (`lastNotifiedAt` = now). Escalation does not move
+ * `lastNotifiedAt`: it goes to other people and must not delay the on-call's
+ * repeats.
+ */
+export function sweepAlerts(input: SweepInput): LifecycleResult {
+  const at = instantOf(input.now);
+  const nowMs = input.now.getTime();
+  const changeset = new Changeset(at);
+
+  for (const alert of input.activeAlerts) {
+    if (alert.state !== 'open' || alert.severity !== 'critical' || changeset.has(alert.alertId)) continue;
+    let current = alert;
+
+    const escalateAtMs =
+      timeOf(alert.openedAt, alert, 'openedAt') + input.config.escalateAfterMinutes * minuteMs;
+    if (current.escalatedAt === undefined && escalateAtMs <= nowMs) {
+      current = changeset.update(current, { escalatedAt: at }, transitionReason.escalated, systemActor);
+      changeset.notify(current, 'escalated');
+    }
+
+    const repeatAtMs =
+      timeOf(alert.lastNotifiedAt, alert, 'lastNotifiedAt') + input.config.repeatMinutes * minuteMs;
+    if (repeatAtMs <= nowMs) {
+      current = changeset.update(
+        current,
+        { lastNotifiedAt: at, repeatCount: current.repeatCount + 1 },
+        transitionReason.repeated,
+        systemActor,
+      );
+      changeset.notify(current, 'repeated');
+    }
+  }
+  return changeset.result();
+}
+
+/**
+ * Acknowledging stops escalation and repeats. Acknowledging again, or
+ * acknowledging an alert that has meanwhile closed, changes nothing and sends
+ * nothing: two clinicians tapping the same link is normal.
+ */
+export function acknowledgeAlert(input: AcknowledgeInput): LifecycleResult {
+  const at = instantOf(input.now);
+  const by = input.by.trim();
+  if (by === '') throw new MissingAcknowledgerError(input.alert.alertId);
+  if (input.alert.state !== 'open') return emptyResult();
+
+  const changeset = new Changeset(at);
+  const acknowledged = changeset.update(
+    input.alert,
+    { state: 'acknowledged', acknowledgedAt: at, acknowledgedBy: by },
+    transitionReason.acknowledgedBy(by),
+    by,
+  );
+  changeset.notify(acknowledged, 'acknowledged');
+  return changeset.result();
+}
+
+function slotKey(ruleId: string, alertScope: string): string {
+  return `${ruleId}\u001f${alertScope}`;
+}
+
+/**
+ * This patient's active alerts by (rule, scope). Should the store ever hold two
+ * for one slot, the newest is used: failing the whole evaluation over it would
+ * hold back every other alert of the patient.
+ */
+function activeSlots(patient: AlertPatient, alerts: Alert[]): Map<string, Alert> {
+  const slots = new Map<string, Alert>();
+  for (const alert of alerts) {
+    if (!isActive(alert)) continue;
+    if (alert.patient.namespace !== patient.namespace || alert.patient.mrn !== patient.mrn) continue;
+    const key = slotKey(alert.ruleId, alert.alertScope);
+    const held = slots.get(key);
+    if (!held || held.openedAt < alert.openedAt) slots.set(key, alert);
+  }
+  return slots;
+}
+
+/**
+ * Fires of superseding rules go first, so that a CALCIUM_CRITICAL_LOW opening
+ * supersedes CALCIUM_LOW even if a resolve of CALCIUM_LOW comes earlier in
+ * the list; otherwise the rules' order is kept.
+ */
+function inEvaluationOrder(outcomes: RuleOutcome[]): RuleOutcome[] {
+  const supersedesOthers = (outcome: RuleOutcome) =>
+    outcome.kind === 'fire' && supersedes[outcome.finding.ruleId] !== undefined;
+  return [...outcomes.filter(supersedesOthers), ...outcomes.filter((outcome) => !supersedesOthers(outcome))];
+}
+
+/** `known` plus the records of `incoming` whose recordId is new, each once. */
+function withNewEvidence(known: Evidence[], incoming: Evidence[]): Evidence[] {
+  const seen = new Set(known.map((evidence) => evidence.recordId));
+  const merged = [...known];
+  for (const evidence of incoming) {
+    if (seen.has(evidence.recordId)) continue;
+    seen.add(evidence.recordId);
+    merged.push({ ...evidence });
+  }
+  return merged;
+}
+
+function instantOf(now: Date): string {
+  if (Number.isNaN(now.getTime())) throw new InvalidTimestampError('now', String(now));
+  return now.toISOString();
+}
+
+function timeOf(value: string, alert: Alert, field: 'openedAt' | 'lastNotifiedAt'): number {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new InvalidTimestampError(`alert ${alert.alertId} ${field}`, value);
+  return ms;
+}

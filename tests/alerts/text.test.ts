@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { asciiSubject, fitText, readableLocation } from '../../lambdas/alerts/text.js';
+
+describe('text fitting for SMS and subjects', () => {
+  it.each([
+    ['calcium 7.2 mg/dL', 40, 'calcium 7.2 mg/dL'],
+    ['calcium 7.2 mg/dL', 10, 'calcium...'],
+    ['calcium', 3, 'cal'],
+    ['calcium', 0, ''],
+  ])('fitText(%j, %i) = %j', (text, max, expected) => {
+    expect(fitText(text, max)).toBe(expected);
+  });
+
+  it('never splits a surrogate pair', () => {
+    const cut = fitText('ab😀cdefgh', 6);
+    expect(cut).toBe('ab...');
+    expect(cut.length).toBeLessThanOrEqual(6);
+  });
+
+  it('subjects are printable ASCII', () => {
+    expect(asciiSubject('Clínica São José ≥ 2\n')).toBe('Clinica Sao Jose >= 2');
+    expect(asciiSubject('病院')).toBe('??');
+  });
+
+  it.each([
+    ['HD^CHAIR07^^NDC', 'HD/CHAIR07/NDC'],
+    ['^^^', undefined],
+    [undefined, undefined],
+  ])('readableLocation(%j) = %j', (location, expected) => {
+    expect(readableLocation(location)).toBe(expected);
+  });
+});
