@@ -1,0 +1,142 @@
+/**
+ * The typed message model: a validated HL7 v2 message and the hospital's
+ * rules config in, the domain records out (patient, observations, medication
+ * order events, diagnoses), or the HL7 errors that make the message unusable.
+ * Pure: no I/O.
+ */
+import type { RulesConfig } from '../config/rules-config.js';
+import type { ClinicalRecord, MessageSource, PatientRef } from '../domain/records.js';
+import type { Hl7Error, Hl7Message } from '../hl7/index.js';
+import type { ModelContext } from './context.js';
+import { modelDiagnoses } from './diagnoses.js';
+import { first, placedSegments } from './fields.js';
+import { modelObservations } from './observations.js';
+import { modelMedicationOrders, type OrderMessageCode } from './orders.js';
+import { modelPatient } from './patient.js';
+import { Problems } from './problems.js';
+import { optionalTime, type TimeReader, timeReader } from './time.js';
+
+export interface ModelledMessage {
+  source: MessageSource;
+  patient: PatientRef;
+  records: ClinicalRecord[];
+}
+
+export type ModelResult = { ok: true; modelled: ModelledMessage } | { ok: false; errors: Hl7Error[] };
+
+type Content = { kind: 'results' } | { kind: 'orders'; code: OrderMessageCode } | { kind: 'diagnoses' };
+
+/** The message types this pipeline reads, by MSH-9 code and trigger event. */
+export const supportedMessageTypes: Readonly<Record<string, Readonly<Record<string, Content>>>> = {
+  ORU: { R01: { kind: 'results' } },
+  RDE: { O11: { kind: 'orders', code: 'RDE' } },
+  RDS: { O13: { kind: 'orders', code: 'RDS' } },
+  RAS: { O17: { kind: 'orders', code: 'RAS' } },
+  OMP: { O09: { kind: 'orders', code: 'OMP' } },
+  ADT: {
+    A01: { kind: 'diagnoses' },
+    A04: { kind: 'diagnoses' },
+    A08: { kind: 'diagnoses' },
+    A28: { kind: 'diagnoses' },
+    A31: { kind: 'diagnoses' },
+  },
+};
+
+function contentOf(message: Hl7Message, problems: Problems): Content | undefined {
+  const code = message.header.messageCode.trim().toUpperCase();
+  const event = message.header.triggerEvent.trim().toUpperCase();
+  const events = Object.hasOwn(supportedMessageTypes, code) ? supportedMessageTypes[code] : undefined;
+  if (events === undefined) {
+    problems.message(
+      '200',
+      { segment: 'MSH', sequence: 1, field: 9, component: 1 },
+      `message type ${code} is not read here`,
+    );
+    return undefined;
+  }
+  const content = Object.hasOwn(events, event) ? events[event] : undefined;
+  if (content === undefined) {
+    problems.message(
+      '201',
+      { segment: 'MSH', sequence: 1, field: 9, component: 2 },
+      `event ${code}^${event} is not read here`,
+    );
+  }
+  return content;
+}
+
+function sourceOf(message: Hl7Message, readTime: TimeReader): MessageSource {
+  const msh = message.segment('MSH');
+  const source: MessageSource = {
+    // header.sendingFacility is the raw field (for ACKs); identity uses MSH-4.1 unescaped.
+    facility: first(msh, 4),
+    controlId: message.header.controlId,
+    messageType: `${message.header.messageCode}^${message.header.triggerEvent}`,
+  };
+  const sentAt = optionalTime(message.header.sentAtRaw, readTime);
+  if (sentAt !== undefined) source.sentAt = sentAt;
+  return source;
+}
+
+function recordsOf(context: ModelContext, content: Content): ClinicalRecord[] {
+  switch (content.kind) {
+    case 'results':
+      return modelObservations(context);
+    case 'orders':
+      return modelMedicationOrders(context, content.code);
+    case 'diagnoses':
+      return modelDiagnoses(context);
+  }
+}
+
+/**
+ * Models one message. Only one patient per message is supported: a second
+ * PID (an ORU with several PATIENT_RESULT groups) is rejected with code 100,
+ * so that no record is ever attributed to the wrong patient.
+ */
+export function modelMessage(message: Hl7Message, config: RulesConfig): ModelResult {
+  const problems = new Problems();
+  const content = contentOf(message, problems);
+  if (content === undefined) return { ok: false, errors: problems.errors };
+
+  const pids = message.segmentsNamed('PID');
+  const [pid] = pids;
+  if (pid === undefined) {
+    problems.message('101', { segment: 'PID', sequence: 1 }, 'PID segment missing: the patient is unknown');
+    return { ok: false, errors: problems.errors };
+  }
+  if (pids.length > 1) {
+    problems.message(
+      '100',
+      { segment: 'PID', sequence: 2 },
+      'one patient per message: a second PID was sent',
+    );
+    return { ok: false, errors: problems.errors };
+  }
+
+  const readTime = timeReader(config.timeZone);
+  const source = sourceOf(message, readTime);
+  const context: ModelContext = {
+    readTime,
+    message,
+    config,
+    source,
+    problems,
+    placed: placedSegments(message.segments),
+    sentAtRaw: message.header.sentAtRaw,
+  };
+  const patient = modelPatient(context, pid);
+  const records = recordsOf(context, content);
+  if (patient === undefined || problems.any) return { ok: false, errors: problems.errors };
+  return { ok: true, modelled: { source, patient, records } };
+}
+
+export { doseInMg, dosesPerDayFor, type Frequency } from './dosing.js';
+export {
+  type CatalogueIngredient,
+  isCatalogueIngredient,
+  type MedicationMatch,
+  matchMedication,
+  matchMedicationName,
+  medicationCatalogue,
+} from './medications.js';
