@@ -1,0 +1,37 @@
+/**
+ * CALCIUM_LOW (urgent): 7.5 ≤ calcium < 8.4 mg/dL. Resolves on a newer calcium ≥ 8.4. Stands aside
+ * while CALCIUM_CRITICAL_LOW holds or stays open (it supersedes this alert; clinical-rules.md): a
+ * calcium of 7.5–8.0 then opens nothing, and once a calcium ≥ 8.0 resolves the critical alert this
+ * one may open if still < 8.4.
+ */
+import { CALCIUM_CRITICAL_LOW } from './CALCIUM_CRITICAL_LOW.js';
+import type { RuleContext } from './rule.js';
+import { describeResult } from './support/observations.js';
+import { openAlertFor } from './support/outcomes.js';
+import { meetsAtLeast, meetsBelow } from './support/quantity.js';
+import { resultRule } from './support/result-rule.js';
+
+function criticalLowStands(context: RuleContext): boolean {
+  const critical = CALCIUM_CRITICAL_LOW.evaluate(context).find((outcome) => outcome.kind !== 'noChange');
+  if (critical?.kind === 'fire') return true;
+  return critical?.kind !== 'resolve' && openAlertFor(context.state, 'CALCIUM_CRITICAL_LOW') !== undefined;
+}
+
+export const CALCIUM_LOW = resultRule({
+  id: 'CALCIUM_LOW',
+  severity: 'urgent',
+  seed: [
+    'If calcium falls below 8.4 mg/dL but remains above 7.5 mg/dL: increase calcium-containing phosphate binders and/or vitamin D sterols',
+    'Hypocalcemia may require individualized treatment rather than routine correction in all calciphylaxis patients',
+  ],
+  analyte: 'calcium',
+  standsAside: criticalLowStands,
+  // A value like `<8.0` proves < 8.4 without proving < 7.5: it is low, not shown to be critical.
+  fires: ({ observation }) =>
+    meetsBelow(observation.canonical, 8.4) && !meetsBelow(observation.canonical, 7.5),
+  resolves: ({ observation }) => meetsAtLeast(observation.canonical, 8.4),
+  finding: (entry, { config }) => `${describeResult(entry, config.timeZone)} is below 8.4 mg/dL.`,
+  recommendation: () =>
+    'Increase calcium-containing binders and/or vitamin D sterols, individualised in calciphylaxis (calcium loading promotes calcification).',
+  resolveReason: (entry, { config }) => `${describeResult(entry, config.timeZone)} is at least 8.4 mg/dL.`,
+});

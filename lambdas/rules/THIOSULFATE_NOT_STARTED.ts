@@ -1,0 +1,46 @@
+/**
+ * THIOSULFATE_NOT_STARTED (urgent, sweep): in the cohort for more than 48 hours (local default) with
+ * no active sodium thiosulfate order. Resolves, on any trigger, when one is active.
+ */
+import type { RuleOutcome } from '../domain/alerts.js';
+import { defineRule } from './rule.js';
+import { cohortEntry } from './support/cohort.js';
+import { activeOrdersOf, describeOrder, listInWords, orderEvidence } from './support/orders.js';
+import { fire, noChange, openAlertFor, resolve } from './support/outcomes.js';
+import { formatClinicalTime, msPerHour } from './support/time.js';
+
+const id = 'THIOSULFATE_NOT_STARTED';
+
+export const THIOSULFATE_NOT_STARTED = defineRule({
+  id,
+  severity: 'urgent',
+  trigger: 'sweep',
+  seed: [
+    'For dialysis patients with calciphylaxis, immediately initiate sodium thiosulfate (12.5-25g per dialysis session, 2-3 times weekly for 3-6 months)',
+    'Sodium thiosulfate: 12.5-25g per dialysis session, 2-3 times weekly, continue for 3-6 months',
+  ],
+  evaluate({ state, config, now, trigger }): RuleOutcome[] {
+    const active = activeOrdersOf(state, 'sodiumThiosulfate', now.getTime());
+    if (active.length > 0) {
+      if (openAlertFor(state, id) === undefined) return [noChange(id)];
+      const orders = listInWords(active.map((order) => describeOrder(order, config.timeZone)));
+      return [resolve(id, `Sodium thiosulfate is active: ${orders}.`, active.map(orderEvidence))];
+    }
+    // Fires on the sweep only (defineRule enforces it); stop before composing a finding that would be dropped.
+    if (trigger.kind !== 'sweep') return [noChange(id)];
+    const entry = cohortEntry(state);
+    const hours = (now.getTime() - entry.atMs) / msPerHour;
+    if (hours <= config.thiosulfateNotStartedHours) return [noChange(id)];
+    return [
+      fire({
+        ruleId: id,
+        severity: 'urgent',
+        alertScope: '',
+        finding: `In the calciphylaxis cohort since ${formatClinicalTime(entry.at, config.timeZone)} (${Math.floor(hours)} hours) with no active sodium thiosulfate order.`,
+        recommendation:
+          'Start sodium thiosulfate 12.5–25 g per dialysis session, 2–3 times weekly, for 3–6 months.',
+        evidence: [entry.evidence],
+      }),
+    ];
+  },
+});

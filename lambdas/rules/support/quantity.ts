@@ -1,0 +1,68 @@
+/**
+ * Comparator-aware threshold tests (clinical-rules.md, "Values"): a value sent as `<7.0` counts as
+ * "below 7.0", so it proves `< 7.5`; it proves nothing about `>= 8.0`. Each test answers "does the
+ * value as sent prove this?", so an uncertain value never fires or resolves by accident.
+ */
+import type { Quantity } from '../../domain/records.js';
+
+/**
+ * Canonical values come from unit factors (120 g/L × 0.1 = 12.000000000000002 g/dL): values this
+ * close to a threshold count as equal to it, so boundaries hold whatever unit was sent.
+ */
+function compare(value: number, threshold: number): -1 | 0 | 1 {
+  const tolerance = 1e-9 * Math.max(1, Math.abs(value), Math.abs(threshold));
+  if (Math.abs(value - threshold) <= tolerance) return 0;
+  return value < threshold ? -1 : 1;
+}
+
+/** Proves quantity < threshold. */
+export function meetsBelow(quantity: Quantity, threshold: number): boolean {
+  const order = compare(quantity.value, threshold);
+  switch (quantity.comparator) {
+    case undefined:
+    case '<=':
+      return order < 0;
+    case '<':
+      return order <= 0;
+    default:
+      return false;
+  }
+}
+
+/** Proves quantity ≤ threshold. */
+export function meetsAtMost(quantity: Quantity, threshold: number): boolean {
+  return (
+    quantity.comparator !== '>' && quantity.comparator !== '>=' && compare(quantity.value, threshold) <= 0
+  );
+}
+
+/** Proves quantity > threshold. */
+export function meetsAbove(quantity: Quantity, threshold: number): boolean {
+  const order = compare(quantity.value, threshold);
+  switch (quantity.comparator) {
+    case undefined:
+    case '>=':
+      return order > 0;
+    case '>':
+      return order >= 0;
+    default:
+      return false;
+  }
+}
+
+/** Proves quantity ≥ threshold. */
+export function meetsAtLeast(quantity: Quantity, threshold: number): boolean {
+  return (
+    quantity.comparator !== '<' && quantity.comparator !== '<=' && compare(quantity.value, threshold) >= 0
+  );
+}
+
+/** A number as a clinician reads it: at most three decimals, no trailing zeros. */
+export function formatNumber(value: number): string {
+  return String(Number(value.toFixed(3)));
+}
+
+/** `7.2 mg/dL`, `<7.0 mg/dL`. */
+export function formatQuantity(quantity: Quantity): string {
+  return `${quantity.comparator ?? ''}${formatNumber(quantity.value)} ${quantity.unit}`.trimEnd();
+}
