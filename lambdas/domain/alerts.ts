@@ -91,7 +91,13 @@ export interface Alert {
   version: number;
 }
 
-export type NotificationEvent = 'opened' | 'escalated' | 'repeated' | 'acknowledged' | 'resolved' | 'superseded';
+export type NotificationEvent =
+  | 'opened'
+  | 'escalated'
+  | 'repeated'
+  | 'acknowledged'
+  | 'resolved'
+  | 'superseded';
 
 export type Topic = 'pages' | 'notices' | 'escalations';
 

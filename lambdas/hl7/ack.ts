@@ -52,9 +52,12 @@ function errSegment(error: Hl7Error, d: Delimiters, version: string): string {
     if (error.component !== undefined) location.push(String(error.component));
   }
   const legacy = usesLegacyErr(version)
-    ? [e(error.segment), String(error.sequence), field, [e(error.code), e(codeText), 'HL70357'].join(d.subcomponent)].join(
-        d.component,
-      )
+    ? [
+        e(error.segment),
+        String(error.sequence),
+        field,
+        [e(error.code), e(codeText), 'HL70357'].join(d.subcomponent),
+      ].join(d.component)
     : '';
   return segmentLine(
     [
@@ -145,7 +148,9 @@ export function buildAck(read: MessageReadResult, outcome: AckOutcome, now: Date
 }
 
 /** Raw FHS/BHS fields of the original envelope (FHS-n is parts[n - 1]). */
-function envelopeFields(line: string | undefined): { d: Delimiters; at: (field: number) => string } | undefined {
+function envelopeFields(
+  line: string | undefined,
+): { d: Delimiters; at: (field: number) => string } | undefined {
   if (line === undefined) return undefined;
   const reading = readDelimiters(line);
   if (!reading.ok) return undefined;
@@ -172,7 +177,12 @@ export function buildBatchAck(acks: string[], read: ReadResult, now: Date = new 
     const first = read.messages[0];
     const a = first === undefined ? undefined : addressOf(first);
     d = a?.delimiters ?? defaultDelimiters;
-    address = [a?.receivingApplication ?? '', a?.receivingFacility ?? '', a?.sendingApplication ?? '', a?.sendingFacility ?? ''];
+    address = [
+      a?.receivingApplication ?? '',
+      a?.receivingFacility ?? '',
+      a?.sendingApplication ?? '',
+      a?.sendingFacility ?? '',
+    ];
   }
   const time = formatHl7Time(now);
   const header = (name: 'FHS' | 'BHS', reference: string): string =>

@@ -81,7 +81,8 @@ export function escapeText(text: string, delimiters: Delimiters): string {
     else if (ch === delimiters.subcomponent) sequence = 'T';
     else if (ch === delimiters.repetition) sequence = 'R';
     else if (delimiters.truncation !== undefined && ch === delimiters.truncation) sequence = 'P';
-    else if (ch !== undefined && ch < ' ' && ch !== '\t') sequence = `X${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`;
+    else if (ch !== undefined && ch < ' ' && ch !== '\t')
+      sequence = `X${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`;
     if (sequence === undefined) continue;
     out += text.slice(copied, i) + esc + sequence + esc;
     copied = i + 1;

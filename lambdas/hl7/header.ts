@@ -26,7 +26,11 @@ function isLegalDelimiter(ch: string): boolean {
   if (ch.length !== 1) return false;
   const code = ch.charCodeAt(0);
   if (code < 0x21 || code > 0x7e) return false;
-  return !((code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a));
+  return !(
+    (code >= 0x30 && code <= 0x39) ||
+    (code >= 0x41 && code <= 0x5a) ||
+    (code >= 0x61 && code <= 0x7a)
+  );
 }
 
 /** Reads the delimiters from an MSH (or FHS/BHS) line: MSH-1 at index 3, MSH-2 up to the next field separator. */

@@ -45,6 +45,9 @@ export function hasSegmentName(line: string, fieldSeparator: string): boolean {
   );
 }
 
+/** An ACK lists at most this many malformed segments (a garbled message could otherwise have thousands). */
+const maxListedErrors = 20;
+
 function rejection(
   code: string,
   severity: 'E' | 'F',
@@ -120,14 +123,23 @@ export function readMessage(lines: readonly string[], text: string): MessageRead
   }
 
   const segments: ParsedSegment[] = [msh];
+  // Occurrences per 3-character prefix, kept only once a bad segment needs its sequence number.
   let seen: Map<string, number> | undefined;
+  let unlisted = 0;
   for (let i = start + 1; i < lines.length; i++) {
     const line = lines[i]!;
-    if (!hasSegmentName(line, delimiters.field)) {
-      const name = line.slice(0, 3);
-      seen ??= countNames(lines, start, i);
-      const sequence = (seen.get(name) ?? 0) + 1;
-      seen.set(name, sequence);
+    const good = hasSegmentName(line, delimiters.field);
+    if (good && seen === undefined) {
+      segments.push(new ParsedSegment(line, syntax));
+      continue;
+    }
+    const name = line.slice(0, 3);
+    seen ??= countNames(lines, start, i);
+    const sequence = (seen.get(name) ?? 0) + 1;
+    seen.set(name, sequence);
+    if (good) {
+      segments.push(new ParsedSegment(line, syntax));
+    } else if (errors.length < maxListedErrors) {
       errors.push(
         rejection(
           errorCodes.segmentSequenceError,
@@ -137,9 +149,20 @@ export function readMessage(lines: readonly string[], text: string): MessageRead
           `Segment ${i - start + 1} of the message does not start with a 3-character segment id followed by the field separator`,
         ),
       );
-      continue;
+    } else {
+      unlisted++;
     }
-    segments.push(new ParsedSegment(line, syntax));
+  }
+  if (unlisted > 0) {
+    errors.push(
+      rejection(
+        errorCodes.segmentSequenceError,
+        'E',
+        'MSH',
+        1,
+        `${unlisted} further malformed segments not listed`,
+      ),
+    );
   }
   if (errors.length > 0) return { ok: false, text, errors, header, delimiters };
   return { ok: true, message: new ParsedMessage(delimiters, segments, text, header) };

@@ -18,7 +18,12 @@ function exceedsUtf8Bytes(text: string, limit: number): boolean {
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : 3; // a surrogate pair counts 3 + 3 >= its 4 bytes: safe side
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4; // a surrogate pair is one 4-byte character
+      i++;
+    } else bytes += 3; // a lone surrogate is sent as U+FFFD, 3 bytes
     if (bytes > limit) return true;
   }
   return false;

@@ -155,7 +155,7 @@ export class ParsedSegment implements Hl7Segment {
     const repetition = syntax.repetitionCode;
     const component = syntax.componentCode;
     const subcomponent = syntax.subcomponentCode;
-    const escape = syntax.escapeCode;
+    const escapeCode = syntax.escapeCode;
     let escaped = false;
     let stop = end;
     for (let i = start; i < end; i++) {
@@ -164,7 +164,7 @@ export class ParsedSegment implements Hl7Segment {
         stop = i;
         break;
       }
-      if (code === escape) escaped = true;
+      if (code === escapeCode) escaped = true;
     }
     const piece = line.slice(start, stop);
     return escaped ? unescapeText(piece, syntax.delimiters, syntax.characterSet) : piece;
@@ -178,7 +178,9 @@ export class ParsedSegment implements Hl7Segment {
     return raw
       .split(d.repetition)
       .map((rep) =>
-        rep.split(d.component).map((comp) => comp.split(d.subcomponent).map((sub) => unescapeText(sub, d, characterSet))),
+        rep
+          .split(d.component)
+          .map((comp) => comp.split(d.subcomponent).map((sub) => unescapeText(sub, d, characterSet))),
       );
   }
 }

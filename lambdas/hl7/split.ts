@@ -80,7 +80,11 @@ function envelopeKind(line: string): EnvelopeKind | undefined {
   if (line.length > 3) {
     const after = line.charCodeAt(3);
     // A 4th letter or digit means a longer token, not an envelope segment.
-    if ((after >= 0x30 && after <= 0x39) || (after >= 0x41 && after <= 0x5a) || (after >= 0x61 && after <= 0x7a)) {
+    if (
+      (after >= 0x30 && after <= 0x39) ||
+      (after >= 0x41 && after <= 0x5a) ||
+      (after >= 0x61 && after <= 0x7a)
+    ) {
       return undefined;
     }
   }

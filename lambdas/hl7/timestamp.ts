@@ -34,7 +34,14 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 }
 
 /** Milliseconds since the epoch of a wall-clock time read as if it were UTC (years 0-99 kept as such). */
-function wallAsUtc(year: number, month: number, day: number, hour: number, minute: number, second: number): number {
+function wallAsUtc(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+): number {
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);
   date.setUTCHours(hour, minute, second, 0);
@@ -79,7 +86,8 @@ export function parseHl7Timestamp(raw: string, defaultTimeZone: string): Timesta
   const text = raw.trim();
   if (text === '') return { ok: false, reason: 'empty timestamp' };
   const match = pattern.exec(text);
-  if (match === null) return { ok: false, reason: 'not an HL7 timestamp (YYYY[MM[DD[HH[MM[SS[.S]]]]]][+/-ZZZZ])' };
+  if (match === null)
+    return { ok: false, reason: 'not an HL7 timestamp (YYYY[MM[DD[HH[MM[SS[.S]]]]]][+/-ZZZZ])' };
   const [, y, mo, d, h, mi, s, fraction, sign, offsetHours, offsetMinutes] = match;
   const year = Number(y);
   const month = mo === undefined ? 1 : Number(mo);
@@ -107,10 +115,14 @@ export function parseHl7Timestamp(raw: string, defaultTimeZone: string): Timesta
       instant = zonedToInstant(wall, defaultTimeZone);
     } catch (error: unknown) {
       const unknownZone = error instanceof RangeError;
-      return { ok: false, reason: unknownZone ? `unknown time zone ${defaultTimeZone}` : 'time zone conversion failed' };
+      return {
+        ok: false,
+        reason: unknownZone ? `unknown time zone ${defaultTimeZone}` : 'time zone conversion failed',
+      };
     }
   }
   const result = instant + milliseconds;
-  if (!Number.isFinite(result) || Math.abs(result) > 8.64e15) return { ok: false, reason: 'timestamp out of range' };
+  if (!Number.isFinite(result) || Math.abs(result) > 8.64e15)
+    return { ok: false, reason: 'timestamp out of range' };
   return { ok: true, iso: new Date(result).toISOString() };
 }

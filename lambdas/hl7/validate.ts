@@ -67,7 +67,9 @@ export function validateHeader(msh: ParsedSegment, header: Hl7Header): Hl7Error[
     }
   }
   if (header.controlId === '') {
-    errors.push(headerError(errorCodes.requiredFieldMissing, 10, undefined, 'MSH-10 message control id is missing'));
+    errors.push(
+      headerError(errorCodes.requiredFieldMissing, 10, undefined, 'MSH-10 message control id is missing'),
+    );
   }
   if (header.version === '') {
     errors.push(headerError(errorCodes.requiredFieldMissing, 12, undefined, 'MSH-12 version id is missing'));

@@ -29,7 +29,9 @@ describe('buildAck', () => {
     const ack = buildAck(first(oruMessage({ controlId: 'LAB1014' })), { code: 'AA' }, now);
     const lines = ack.split('\r');
     expect(lines.at(-1)).toBe(''); // ends with a segment terminator
-    expect(lines[0]).toMatch(/^MSH\|\^~\\&\|DIALYSIS_INGEST\|NORTHSIDE DIALYSIS\|LAB\^2\.16\.840\.1\.113883\.19\.4\.6\^ISO\|CENTRAL LAB\|/);
+    expect(lines[0]).toMatch(
+      /^MSH\|\^~\\&\|DIALYSIS_INGEST\|NORTHSIDE DIALYSIS\|LAB\^2\.16\.840\.1\.113883\.19\.4\.6\^ISO\|CENTRAL LAB\|/,
+    );
     const msh = lines[0]!.split('|');
     expect(msh[6]).toBe('20260727044414.123+0000'); // MSH-7 now, in UTC
     expect(msh[8]).toBe('ACK^R01^ACK'); // MSH-9
@@ -44,7 +46,9 @@ describe('buildAck', () => {
     const input = 'MSH!$*@#!LAB!CENTRAL LAB!INGEST!NORTH!20260101!!ORU$R01$ORU_R01!C@F@1!T!2.5.1\r';
     const ack = buildAck(first(input), { code: 'AE', text: 'Storage busy! retry' }, now);
     const [msh, msa] = ack.split('\r');
-    expect(msh).toMatch(/^MSH!\$\*@#!INGEST!NORTH!LAB!CENTRAL LAB!20260727044414\.123\+0000!!ACK\$R01\$ACK![0-9A-Z]+!T!2\.5\.1$/);
+    expect(msh).toMatch(
+      /^MSH!\$\*@#!INGEST!NORTH!LAB!CENTRAL LAB!20260727044414\.123\+0000!!ACK\$R01\$ACK![0-9A-Z]+!T!2\.5\.1$/,
+    );
     expect(msa).toBe('MSA!AE!C@F@1!Storage busy@F@ retry'); // control id and text escaped in the sender's syntax
   });
 
@@ -66,7 +70,9 @@ describe('buildAck', () => {
       ['203', 'Unsupported version id', 'HL70357'],
     ]);
     expect(errs.map((e) => e.value(4))).toEqual(['E', 'E']);
-    expect(errs[0]!.value(8)).toBe('Message type MDM is not accepted here (accepted: ORU, RDE, RDS, RAS, OMP, ADT)');
+    expect(errs[0]!.value(8)).toBe(
+      'Message type MDM is not accepted here (accepted: ORU, RDE, RDS, RAS, OMP, ADT)',
+    );
   });
 
   it('uses the errors given by the caller, escaping delimiters in their text', () => {
@@ -75,7 +81,15 @@ describe('buildAck', () => {
       {
         code: 'AE',
         errors: [
-          { ackCode: 'AE', code: '207', severity: 'E', segment: 'OBX', sequence: 3, field: 5, text: 'bad | value ^ here & ~ \\' },
+          {
+            ackCode: 'AE',
+            code: '207',
+            severity: 'E',
+            segment: 'OBX',
+            sequence: 3,
+            field: 5,
+            text: 'bad | value ^ here & ~ \\',
+          },
         ],
       },
       now,
@@ -96,7 +110,9 @@ describe('buildAck', () => {
   it('answers a message that could not be read at all with defaults', () => {
     const ack = buildAck(first('garbage'), { code: 'AR' }, now);
     const lines = ack.split('\r');
-    expect(lines[0]).toMatch(/^MSH\|\^~\\&\|\|\|\|\|20260727044414\.123\+0000\|\|ACK\^\^ACK\|[0-9A-Z]+\|P\|2\.5\.1$/);
+    expect(lines[0]).toMatch(
+      /^MSH\|\^~\\&\|\|\|\|\|20260727044414\.123\+0000\|\|ACK\^\^ACK\|[0-9A-Z]+\|P\|2\.5\.1$/,
+    );
     expect(lines[1]).toBe('MSA|AR'); // no control id to quote
     expect(lines[2]).toBe(
       'ERR||MSH^1|100^Segment sequence error^HL70357|F||||No message found: a message must start with an MSH segment',
@@ -115,9 +131,15 @@ describe('buildAck', () => {
     const clock = vi.spyOn(Date, 'now');
     try {
       clock.mockReturnValue(1_785_000_000_000);
-      const sameMillisecond = Array.from({ length: 2_000 }, () => buildAck(result, { code: 'AA' }, now).split('|')[9]!);
+      const sameMillisecond = Array.from(
+        { length: 2_000 },
+        () => buildAck(result, { code: 'AA' }, now).split('|')[9]!,
+      );
       clock.mockReturnValue(1_784_999_999_000); // NTP stepped the clock back a second
-      const afterStepBack = Array.from({ length: 10 }, () => buildAck(result, { code: 'AA' }, now).split('|')[9]!);
+      const afterStepBack = Array.from(
+        { length: 10 },
+        () => buildAck(result, { code: 'AA' }, now).split('|')[9]!,
+      );
       expect(new Set([...sameMillisecond, ...afterStepBack]).size).toBe(2_010);
     } finally {
       clock.mockRestore();
@@ -133,7 +155,8 @@ describe('buildAck', () => {
 });
 
 describe('buildBatchAck', () => {
-  const fhs = 'FHS|^~\\&|LAB|CENTRAL LAB|DIALYSIS_INGEST|NORTHSIDE DIALYSIS|20260509122831-0500||labs.hl7||F0001';
+  const fhs =
+    'FHS|^~\\&|LAB|CENTRAL LAB|DIALYSIS_INGEST|NORTHSIDE DIALYSIS|20260509122831-0500||labs.hl7||F0001';
   const bhs = 'BHS|^~\\&|LAB|CENTRAL LAB|DIALYSIS_INGEST|NORTHSIDE DIALYSIS|20260509122831-0500||||B0001';
   const input = `${fhs}\r${bhs}\r${oruMessage({ controlId: 'M1' })}${oruMessage({ controlId: '' })}${oruMessage({ controlId: 'M3' })}BTS|3\rFTS|1\r`;
 
@@ -145,7 +168,9 @@ describe('buildBatchAck', () => {
     expect(lines[0]).toMatch(
       /^FHS\|\^~\\&\|DIALYSIS_INGEST\|NORTHSIDE DIALYSIS\|LAB\|CENTRAL LAB\|20260727044414\.123\+0000\|\|\|\|[0-9A-Z]+\|F0001$/,
     );
-    expect(lines[1]).toMatch(/^BHS\|\^~\\&\|DIALYSIS_INGEST\|NORTHSIDE DIALYSIS\|LAB\|CENTRAL LAB\|.*\|[0-9A-Z]+\|B0001$/);
+    expect(lines[1]).toMatch(
+      /^BHS\|\^~\\&\|DIALYSIS_INGEST\|NORTHSIDE DIALYSIS\|LAB\|CENTRAL LAB\|.*\|[0-9A-Z]+\|B0001$/,
+    );
     expect(lines.slice(-3)).toEqual(['BTS|3', 'FTS|1', '']);
 
     // Read back: three ACKs answering M1, the message without MSH-10, and M3, in order.

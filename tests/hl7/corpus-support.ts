@@ -4,8 +4,8 @@
  * so a reader's output can be compared with the expectations field by field.
  */
 import { readFileSync } from 'node:fs';
-import { parseHl7Timestamp } from '../../lambdas/hl7/index.js';
 import type { Hl7Segment } from '../../lambdas/hl7/index.js';
+import { parseHl7Timestamp } from '../../lambdas/hl7/index.js';
 
 /** A value that may legitimately be read in several ways (FT formatting commands). */
 export interface AnyOf {
@@ -99,7 +99,10 @@ export function extract(segments: SegmentView[]): ExpectedMessage {
       authOid: pid.value(3, 4, 2, r),
       idType: pid.value(3, 5, 1, r),
     })),
-    pid5: range(pid.repetitionCount(5)).map((r) => ({ family: pid.value(5, 1, 1, r), given: pid.value(5, 2, 1, r) })),
+    pid5: range(pid.repetitionCount(5)).map((r) => ({
+      family: pid.value(5, 1, 1, r),
+      given: pid.value(5, 2, 1, r),
+    })),
     pid8: pid.value(8),
     obx: named('OBX').map((s) => {
       const raw = s.value(14, 1);
@@ -119,7 +122,9 @@ export function extract(segments: SegmentView[]): ExpectedMessage {
     nte: named('NTE').map((s) => s.value(3)),
     rxe: named('RXE').map((s) => coded(s, 2)),
     rxa: named('RXA').map((s) => coded(s, 5)),
-    z: segments.filter((s) => s.name.startsWith('Z')).map((s) => ({ name: s.name, f2: s.value(2), f6: s.value(6) })),
+    z: segments
+      .filter((s) => s.name.startsWith('Z'))
+      .map((s) => ({ name: s.name, f2: s.value(2), f6: s.value(6) })),
     sendingApp: msh.value(3, 1),
     sendingFac: msh.value(4, 1),
     receivingApp: msh.value(5, 1),
@@ -138,7 +143,9 @@ export function resolveAnyOf(expected: unknown, actual: unknown): unknown {
   }
   if (expected !== null && typeof expected === 'object') {
     const record = actual !== null && typeof actual === 'object' ? (actual as Record<string, unknown>) : {};
-    return Object.fromEntries(Object.entries(expected).map(([key, value]) => [key, resolveAnyOf(value, record[key])]));
+    return Object.fromEntries(
+      Object.entries(expected).map(([key, value]) => [key, resolveAnyOf(value, record[key])]),
+    );
   }
   return expected;
 }

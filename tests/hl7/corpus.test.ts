@@ -21,7 +21,9 @@ describe('HL7 correctness corpus (20 cases, every expected value)', () => {
   it('reads the same values from the UTF-8 bytes as from the text', () => {
     const encoder = new TextEncoder();
     for (const corpusCase of corpus) {
-      const fromText = readHl7(corpusCase.input).messages.map((m) => (m.ok ? extract(m.message.segments.map(viewOf)) : m));
+      const fromText = readHl7(corpusCase.input).messages.map((m) =>
+        m.ok ? extract(m.message.segments.map(viewOf)) : m,
+      );
       const fromBytes = readHl7(encoder.encode(corpusCase.input)).messages.map((m) =>
         m.ok ? extract(m.message.segments.map(viewOf)) : m,
       );

@@ -88,8 +88,9 @@ describe('character sets', () => {
   const latin1 = (text: string): Uint8Array => Uint8Array.from(text, (ch) => ch.charCodeAt(0));
 
   it('decodes bytes as UTF-8 by default', () => {
-    const result = readHl7(encoder.encode(oruMessage({ body: ['PID|1||1^^^NDC^MR||Müller-Łukasiewicz^Zoë~山田^花子'] })))
-      .messages[0]!;
+    const result = readHl7(
+      encoder.encode(oruMessage({ body: ['PID|1||1^^^NDC^MR||Müller-Łukasiewicz^Zoë~山田^花子'] })),
+    ).messages[0]!;
     if (!result.ok) throw new Error('rejected');
     const pid = result.message.segment('PID')!;
     expect(pid.value(5, 1)).toBe('Müller-Łukasiewicz');
@@ -111,7 +112,9 @@ describe('character sets', () => {
 
   it('follows MSH-18 even when the bytes also happen to be valid UTF-8', () => {
     // C3 A9 is "é" in UTF-8 but "Ã©" in ISO 8859-1: the declaration wins.
-    const bytes = encoder.encode(oruMessage({ characterSet: '8859/1', body: ['PID|1||1^^^NDC^MR||Jos\u00e9'] }));
+    const bytes = encoder.encode(
+      oruMessage({ characterSet: '8859/1', body: ['PID|1||1^^^NDC^MR||Jos\u00e9'] }),
+    );
     const result = readHl7(bytes).messages[0]!;
     if (!result.ok) throw new Error('rejected');
     expect(result.message.segment('PID')!.value(5)).toBe('Jos\u00c3\u00a9');
@@ -119,7 +122,9 @@ describe('character sets', () => {
 
   it('decodes ISO 8859-2 (Central European) names', () => {
     // 0xA3 is Ł in 8859-2.
-    const bytes = latin1(oruMessage({ characterSet: '8859/2', body: ['PID|1||1^^^NDC^MR||\u00a3ukasiewicz^Ewa'] }));
+    const bytes = latin1(
+      oruMessage({ characterSet: '8859/2', body: ['PID|1||1^^^NDC^MR||\u00a3ukasiewicz^Ewa'] }),
+    );
     const result = readHl7(bytes).messages[0]!;
     if (!result.ok) throw new Error('rejected');
     expect(result.message.segment('PID')!.value(5, 1)).toBe('Łukasiewicz');
@@ -132,10 +137,14 @@ describe('character sets', () => {
   });
 
   it('decodes each message of a batch in its own character set', () => {
-    const first = latin1(oruMessage({ controlId: 'L1', characterSet: '8859/1', body: ['PID|1||1||Jos\u00e9'] }));
+    const first = latin1(
+      oruMessage({ controlId: 'L1', characterSet: '8859/1', body: ['PID|1||1||Jos\u00e9'] }),
+    );
     const second = encoder.encode(oruMessage({ controlId: 'U1', body: ['PID|1||1||José'] }));
     const bytes = new Uint8Array([...first, ...second]);
-    const names = readHl7(bytes).messages.map((m) => (m.ok ? m.message.segment('PID')!.value(5) : 'rejected'));
+    const names = readHl7(bytes).messages.map((m) =>
+      m.ok ? m.message.segment('PID')!.value(5) : 'rejected',
+    );
     expect(names).toEqual(['José', 'José']);
   });
 

@@ -56,7 +56,8 @@ function oursRead(input: string) {
 
 /** Corpus cases node-hl7-client cannot read, with the reason. */
 const peerCannotRead: Record<string, string> = {
-  'oru-mllp': 'it expects the MSH first and throws on the 0x0B start block (MLLP framing is left to its socket layer)',
+  'oru-mllp':
+    'it expects the MSH first and throws on the 0x0B start block (MLLP framing is left to its socket layer)',
 };
 
 describe('differential check against node-hl7-client 3.2 on the corpus', () => {

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Delimiters, ReadResult } from '../../lambdas/hl7/index.js';
-import { buildAck, buildBatchAck, encodeMessage, parseHl7Timestamp, readHl7 } from '../../lambdas/hl7/index.js';
+import {
+  buildAck,
+  buildBatchAck,
+  encodeMessage,
+  parseHl7Timestamp,
+  readHl7,
+} from '../../lambdas/hl7/index.js';
 
 /** Every printable ASCII character that is not a letter or digit: what the reader accepts as a delimiter. */
 const legalDelimiters = Array.from({ length: 0x7e - 0x20 }, (_, i) => String.fromCharCode(0x21 + i)).filter(
@@ -10,12 +16,12 @@ const legalDelimiters = Array.from({ length: 0x7e - 0x20 }, (_, i) => String.fro
 
 const delimiterSets: fc.Arbitrary<Delimiters> = fc
   .tuple(fc.shuffledSubarray(legalDelimiters, { minLength: 6, maxLength: 6 }), fc.boolean())
-  .map(([[field, component, repetition, escape, subcomponent, truncation], withTruncation]) => {
+  .map(([[field, component, repetition, escapeCharacter, subcomponent, truncation], withTruncation]) => {
     const d: Delimiters = {
       field: field!,
       component: component!,
       repetition: repetition!,
-      escape: escape!,
+      escape: escapeCharacter!,
       subcomponent: subcomponent!,
     };
     if (withTruncation) d.truncation = truncation!;
@@ -26,7 +32,24 @@ const delimiterSets: fc.Arbitrary<Delimiters> = fc
 const hardText = fc
   .array(
     fc.oneof(
-      fc.constantFrom(...legalDelimiters, '\r', '\n', '\r\n', '\x0b', '\x1c', '\t', ' ', '.br', 'X0D', 'F', 'É', 'ß', '日本', '✓', '😀'),
+      fc.constantFrom(
+        ...legalDelimiters,
+        '\r',
+        '\n',
+        '\r\n',
+        '\x0b',
+        '\x1c',
+        '\t',
+        ' ',
+        '.br',
+        'X0D',
+        'F',
+        'É',
+        'ß',
+        '日本',
+        '✓',
+        '😀',
+      ),
       fc.string({ unit: 'binary', maxLength: 4 }),
       fc.string({ unit: 'grapheme-ascii', maxLength: 8 }),
     ),
@@ -34,35 +57,44 @@ const hardText = fc
   )
   .map((parts) => parts.join(''));
 
-const field = fc.array(fc.array(fc.array(hardText, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 3 }), {
-  minLength: 1,
-  maxLength: 3,
-});
+const field = fc.array(
+  fc.array(fc.array(hardText, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 3 }),
+  {
+    minLength: 1,
+    maxLength: 3,
+  },
+);
 
-const segmentName = fc.oneof(fc.constantFrom('PID', 'OBR', 'OBX', 'NTE', 'RXE'), fc.stringMatching(/^Z[A-Z0-9]{2}$/));
+const segmentName = fc.oneof(
+  fc.constantFrom('PID', 'OBR', 'OBX', 'NTE', 'RXE'),
+  fc.stringMatching(/^Z[A-Z0-9]{2}$/),
+);
 
 const bodySegment = fc
   .tuple(segmentName, fc.array(field, { maxLength: 8 }))
   .map(([name, fields]) => [[[[name]]], ...fields]);
 
 /** MSH with a header the reader accepts and hard text in sender/receiver fields. */
-const mshSegment = fc.tuple(field, field, field, field).map(([app, facility, receiver, receiverFacility]) => [
-  [[['MSH']]],
-  [[['']]],
-  [[['']]],
-  app,
-  facility,
-  receiver,
-  receiverFacility,
-  [[['20260726184414-0500']]],
-  [[['']]],
-  [[['ORU'], ['R01'], ['ORU_R01']]],
-  [[['LAB1014']]],
-  [[['P']]],
-  [[['2.5.1']]],
-]);
+const mshSegment = fc
+  .tuple(field, field, field, field)
+  .map(([app, facility, receiver, receiverFacility]) => [
+    [[['MSH']]],
+    [[['']]],
+    [[['']]],
+    app,
+    facility,
+    receiver,
+    receiverFacility,
+    [[['20260726184414-0500']]],
+    [[['']]],
+    [[['ORU'], ['R01'], ['ORU_R01']]],
+    [[['LAB1014']]],
+    [[['P']]],
+    [[['2.5.1']]],
+  ]);
 
-const isEmptyField = (f: string[][][]): boolean => f.length === 1 && f[0]!.length === 1 && f[0]![0]!.length === 1 && f[0]![0]![0] === '';
+const isEmptyField = (f: string[][][]): boolean =>
+  f.length === 1 && f[0]!.length === 1 && f[0]![0]!.length === 1 && f[0]![0]![0] === '';
 
 function everyMessageAnswerable(read: ReadResult): void {
   expect(read.messages.length + (read.batch?.trailerCount === 0 ? 1 : 0)).toBeGreaterThan(0);
@@ -171,11 +203,13 @@ describe('encodeMessage → readHl7 round trip', () => {
             logical.forEach((fieldValue, f) => {
               if (f === 0 || (s === 0 && f <= 2)) return; // name, MSH-1, MSH-2
               expect(segment.repetitions(f)).toEqual(isEmptyField(fieldValue) ? [] : fieldValue);
-              fieldValue.forEach((repetition, r) =>
-                repetition.forEach((component, c) =>
-                  component.forEach((sub, u) => expect(segment.value(f, c + 1, u + 1, r + 1)).toBe(sub)),
-                ),
-              );
+              fieldValue.forEach((repetition, r) => {
+                repetition.forEach((component, c) => {
+                  component.forEach((sub, u) => {
+                    expect(segment.value(f, c + 1, u + 1, r + 1)).toBe(sub);
+                  });
+                });
+              });
             });
           });
         },
@@ -189,7 +223,11 @@ describe('parseHl7Timestamp', () => {
   it('never throws and agrees with Date.UTC for valid values with an offset', () => {
     fc.assert(
       fc.property(
-        fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2100-12-31T23:59:59Z'), noInvalidDate: true }),
+        fc.date({
+          min: new Date('1900-01-01T00:00:00Z'),
+          max: new Date('2100-12-31T23:59:59Z'),
+          noInvalidDate: true,
+        }),
         fc.integer({ min: -12 * 60, max: 14 * 60 }),
         (date, offsetMinutes) => {
           const local = new Date(date.getTime() + offsetMinutes * 60_000);
@@ -206,10 +244,14 @@ describe('parseHl7Timestamp', () => {
       { numRuns: 300 },
     );
     fc.assert(
-      fc.property(fc.string({ maxLength: 30 }), fc.constantFrom('UTC', 'America/Chicago', 'Nowhere/Zone'), (raw, zone) => {
-        const reading = parseHl7Timestamp(raw, zone);
-        expect(typeof reading.ok).toBe('boolean');
-      }),
+      fc.property(
+        fc.string({ maxLength: 30 }),
+        fc.constantFrom('UTC', 'America/Chicago', 'Nowhere/Zone'),
+        (raw, zone) => {
+          const reading = parseHl7Timestamp(raw, zone);
+          expect(typeof reading.ok).toBe('boolean');
+        },
+      ),
       { numRuns: 300 },
     );
   });

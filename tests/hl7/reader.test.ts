@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Hl7Message, MessageReadResult, ReadResult } from '../../lambdas/hl7/index.js';
 import { readHl7 } from '../../lambdas/hl7/index.js';
-import { defaultBody, oruMessage } from './messages.js';
+import { oruMessage } from './messages.js';
 
 function onlyMessage(read: ReadResult): Hl7Message {
   expect(read.messages).toHaveLength(1);
@@ -106,7 +106,13 @@ describe('delimiters declared in MSH-1/MSH-2', () => {
       'NTE!1!L!Cost @F@ 5 @S@ 2 @R@ 3 @T@ 4 @E@ 6',
     ].join('\r');
     const message = onlyMessage(readHl7(text));
-    expect(message.delimiters).toEqual({ field: '!', component: '$', repetition: '*', escape: '@', subcomponent: '#' });
+    expect(message.delimiters).toEqual({
+      field: '!',
+      component: '$',
+      repetition: '*',
+      escape: '@',
+      subcomponent: '#',
+    });
     const pid = message.segment('PID')!;
     expect(pid.value(3, 4, 2)).toBe('2.16.840.1.113883.19.5');
     expect(pid.value(3, 5, 1, 2)).toBe('PI');
@@ -169,7 +175,8 @@ describe('MLLP framing', () => {
 });
 
 describe('FHS/BHS batches', () => {
-  const fhs = 'FHS|^~\\&|LAB|CENTRAL LAB|DIALYSIS_INGEST|NORTHSIDE DIALYSIS|20260509122831-0500||labs.hl7||F0001';
+  const fhs =
+    'FHS|^~\\&|LAB|CENTRAL LAB|DIALYSIS_INGEST|NORTHSIDE DIALYSIS|20260509122831-0500||labs.hl7||F0001';
   const bhs = 'BHS|^~\\&|LAB|CENTRAL LAB|DIALYSIS_INGEST|NORTHSIDE DIALYSIS|20260509122831-0500||||B0001';
 
   it('splits a batch into its messages and keeps the envelope', () => {
@@ -213,11 +220,25 @@ describe('inputs that hold no message', () => {
     const [result] = read.messages;
     expect(result?.ok).toBe(false);
     if (result?.ok === false) {
-      expect(result.errors).toEqual([expect.objectContaining({ ackCode: 'AR', code: '100', segment: 'MSH', sequence: 1 })]);
+      expect(result.errors).toEqual([
+        expect.objectContaining({ ackCode: 'AR', code: '100', segment: 'MSH', sequence: 1 }),
+      ]);
     }
   });
 
-  it('answers an empty byte array the same way', () => {
+  it('answers AE 207 instead of throwing when handed neither text nor bytes (a caller bug)', () => {
+    const read = readHl7(null as unknown as string);
+    expect(read.messages).toEqual([
+      expect.objectContaining({
+        ok: false,
+        errors: [
+          expect.objectContaining({ ackCode: 'AE', code: '207', severity: 'F', segment: 'MSH', sequence: 1 }),
+        ],
+      }),
+    ]);
+  });
+
+  it('answers an empty byte array like an empty string', () => {
     expect(readHl7(new Uint8Array()).messages).toEqual([expect.objectContaining({ ok: false })]);
   });
 });

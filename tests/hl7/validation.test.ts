@@ -38,9 +38,12 @@ describe('accepted message types and versions', () => {
     expect(readHl7(oruMessage({ type })).messages[0]?.ok).toBe(true);
   });
 
-  it.each(['2.3', '2.3.1', '2.4', '2.5', '2.5.1', '2.6', '2.7', '2.7.1', '2.8', '2.8.2'])('accepts version %s', (version) => {
-    expect(readHl7(oruMessage({ version })).messages[0]?.ok).toBe(true);
-  });
+  it.each(['2.3', '2.3.1', '2.4', '2.5', '2.5.1', '2.6', '2.7', '2.7.1', '2.8', '2.8.2'])(
+    'accepts version %s',
+    (version) => {
+      expect(readHl7(oruMessage({ version })).messages[0]?.ok).toBe(true);
+    },
+  );
 });
 
 describe('rejections (AR) with their ERR location', () => {
@@ -75,7 +78,11 @@ describe('rejections (AR) with their ERR location', () => {
 
   it('keeps the header and delimiters of a rejected message so its ACK can be addressed', () => {
     const result = rejection(oruMessage({ type: 'MDM^T02', controlId: 'X77' }));
-    expect(result.header).toMatchObject({ controlId: 'X77', triggerEvent: 'T02', receivingFacility: 'NORTHSIDE DIALYSIS' });
+    expect(result.header).toMatchObject({
+      controlId: 'X77',
+      triggerEvent: 'T02',
+      receivingFacility: 'NORTHSIDE DIALYSIS',
+    });
     expect(result.delimiters?.component).toBe('^');
   });
 
@@ -97,7 +104,11 @@ describe('rejections (AR) with their ERR location', () => {
 
   it('still reads the raw header when only the encoding characters are bad', () => {
     const result = rejection('MSH|^~|APP|FAC|US|OURS|20260101||ORU^R01|C9|P|2.5.1\r');
-    expect(result.header).toMatchObject({ sendingApplication: 'APP', receivingFacility: 'OURS', controlId: 'C9' });
+    expect(result.header).toMatchObject({
+      sendingApplication: 'APP',
+      receivingFacility: 'OURS',
+      controlId: 'C9',
+    });
     expect(result.delimiters).toBeUndefined();
   });
 
@@ -109,8 +120,31 @@ describe('rejections (AR) with their ERR location', () => {
   ])('rejects a segment with %s (100 at that segment)', (_name, line, segment) => {
     const result = rejection(oruMessage({ body: ['PID|1||1^^^NDC^MR', line] }));
     expect(located(result.errors)).toEqual([
-      { ackCode: 'AR', code: '100', segment, sequence: segment === 'PID' ? 2 : 1, field: undefined, component: undefined },
+      {
+        ackCode: 'AR',
+        code: '100',
+        segment,
+        sequence: segment === 'PID' ? 2 : 1,
+        field: undefined,
+        component: undefined,
+      },
     ]);
+  });
+
+  it('counts the sequence of a bad segment among the segments with the same first three characters', () => {
+    const result = rejection(oruMessage({ body: ['PIDX|1', 'PID|1||1^^^NDC^MR', 'PIDX|2'] }));
+    expect(result.errors.map((e) => [e.segment, e.sequence])).toEqual([
+      ['PID', 1],
+      ['PID', 3],
+    ]);
+  });
+
+  it('lists at most 20 malformed segments and counts the rest', () => {
+    const body = Array.from({ length: 25 }, (_, i) => `B-D|${i}`);
+    const result = rejection(oruMessage({ body }));
+    expect(result.errors).toHaveLength(21);
+    expect(result.errors[19]?.sequence).toBe(20);
+    expect(result.errors[20]?.text).toBe('5 further malformed segments not listed');
   });
 
   it('rejects segments before MSH (100), still addressed by the header', () => {
@@ -127,7 +161,9 @@ describe('size limit', () => {
 
   it('accepts a message of exactly the limit', () => {
     expect(readHl7(message, { maxBytes: message.length }).messages[0]?.ok).toBe(true);
-    expect(readHl7(new TextEncoder().encode(message), { maxBytes: message.length }).messages[0]?.ok).toBe(true);
+    expect(readHl7(new TextEncoder().encode(message), { maxBytes: message.length }).messages[0]?.ok).toBe(
+      true,
+    );
   });
 
   it.each([
@@ -140,6 +176,17 @@ describe('size limit', () => {
     ]);
     expect(result.header?.controlId).toBe('BIG1');
     expect(result.text).toBe(mshLine({ controlId: 'BIG1' }));
+  });
+
+  it.each([
+    ['a 2-byte character', 'Zoë'],
+    ['a 3-byte character', '山田'],
+    ['a 4-byte character (surrogate pair)', 'Ok 😀'],
+  ])('counts UTF-8 bytes exactly for text with %s', (_name, name) => {
+    const text = oruMessage({ body: [`NTE|1|L|${name}`] });
+    const bytes = new TextEncoder().encode(text).length;
+    expect(readHl7(text, { maxBytes: bytes }).messages[0]?.ok).toBe(true);
+    expect(rejection(text, bytes - 1).errors[0]?.code).toBe('104');
   });
 
   it('counts UTF-8 bytes, not characters, for text', () => {

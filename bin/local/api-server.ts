@@ -1,0 +1,155 @@
+/**
+ * The local stand-in for API Gateway: an HTTP server on 127.0.0.1 that turns
+ * each request into a real API Gateway proxy event (resource, path
+ * parameters, base64 body as for binary media types) and answers with the
+ * handler's result. Routes match the CDK stack's.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+
+export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
+interface Route {
+  method: string;
+  resource: string;
+  pattern: RegExp;
+  parameters: string[];
+  handler: ProxyHandler;
+}
+
+export function route(method: string, resource: string, handler: ProxyHandler): Route {
+  const parameters: string[] = [];
+  const pattern = new RegExp(
+    `^${resource.replace(/\{([^}]+)\}/g, (_match, name: string) => {
+      parameters.push(name);
+      return '([^/]+)';
+    })}$`,
+  );
+  return { method, resource, pattern, parameters, handler };
+}
+
+async function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function proxyEvent(
+  request: IncomingMessage,
+  url: URL,
+  matched: Route,
+  body: Buffer,
+  values: string[],
+): APIGatewayProxyEvent {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (typeof value === 'string') headers[name] = value;
+  }
+  const query = Object.fromEntries(url.searchParams.entries());
+  return {
+    resource: matched.resource,
+    path: url.pathname,
+    httpMethod: matched.method,
+    headers,
+    multiValueHeaders: {},
+    queryStringParameters: Object.keys(query).length === 0 ? null : query,
+    multiValueQueryStringParameters: null,
+    pathParameters:
+      matched.parameters.length === 0
+        ? null
+        : Object.fromEntries(
+            matched.parameters.map((name, index) => [name, decodeURIComponent(values[index] ?? '')]),
+          ),
+    stageVariables: null,
+    body: body.toString('base64'),
+    isBase64Encoded: true,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      authorizer: null,
+      protocol: 'HTTP/1.1',
+      httpMethod: matched.method,
+      identity: {
+        accessKey: null,
+        accountId: null,
+        apiKey: null,
+        apiKeyId: null,
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        user: null,
+        userAgent: request.headers['user-agent'] ?? null,
+        userArn: null,
+      },
+      path: url.pathname,
+      stage: 'local',
+      requestId: crypto.randomUUID(),
+      requestTimeEpoch: Date.now(),
+      resourceId: 'local',
+      resourcePath: matched.resource,
+    },
+  };
+}
+
+/** API Gateway's own limit on request bodies: larger ones never reach a handler. */
+const apiGatewayMaxBodyBytes = 10 * 1024 * 1024;
+
+export async function startApiServer(options: {
+  port: number;
+  routes: Route[];
+}): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
+  const server = createServer(async (request, response) => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    let pathMatched = false;
+    for (const candidate of options.routes) {
+      const match = candidate.pattern.exec(url.pathname);
+      if (match === null) continue;
+      pathMatched = true;
+      if (candidate.method !== request.method) continue;
+      const body = await readBody(request, apiGatewayMaxBodyBytes);
+      if (body === undefined) {
+        response
+          .writeHead(413, { 'content-type': 'application/json' })
+          .end('{"message":"Request Entity Too Large"}');
+        return;
+      }
+      try {
+        const result = await candidate.handler(proxyEvent(request, url, candidate, body, match.slice(1)));
+        response
+          .writeHead(result.statusCode, result.headers as Record<string, string> | undefined)
+          .end(result.body);
+      } catch (error: unknown) {
+        // Lambda would answer 502 for a handler that throws.
+        process.stderr.write(`handler error: ${error instanceof Error ? error.stack : String(error)}\n`);
+        response
+          .writeHead(502, { 'content-type': 'application/json' })
+          .end('{"message":"Internal server error"}');
+      }
+      return;
+    }
+    response
+      .writeHead(pathMatched ? 405 : 404, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ message: pathMatched ? 'Method not allowed' : 'Not found' }));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

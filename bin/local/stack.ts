@@ -1,0 +1,93 @@
+/**
+ * The pipeline on local services, through the same handler code that runs in
+ * Lambda: an API Gateway stand-in for POST /hl7 and the admin routes, the
+ * table stream polled into the evaluate handler (the CDK event source's
+ * filter, batch size and partial-failure handling), and the sweep on a timer.
+ * The handlers learn where everything is from the environment only.
+ */
+import { loadHospitalConfig, rulesConfigJson } from '../../lib/config/hospital-config.js';
+import { route, startApiServer } from './api-server.js';
+import { type StreamDeliveryFailure, startStreamPoller } from './stream-poller.js';
+
+export interface LocalStackOptions {
+  /** What startLocalServices() returned: endpoints, table, bucket, topic ARNs. */
+  environment: Record<string, string>;
+  /** Which `config/hospitals/<id>.json` supplies the rules settings (default `example`). */
+  hospitalId?: string;
+  /** Default INGEST_PORT, else 4080; 0 for a free port. */
+  ingestPort?: number;
+  /** How often the sweep runs; 0 turns it off (tests run it by hand). Default 60 s. */
+  sweepIntervalMs?: number;
+  /** Where the stream poller starts on the shards open now (default TRIM_HORIZON: nothing is skipped). */
+  startingPosition?: 'TRIM_HORIZON' | 'LATEST';
+  /** Records that still failed after the retries: the on-failure destination. */
+  onFailure?: (failure: StreamDeliveryFailure) => void;
+  /** Sweep errors (the sweep throws when a patient failed). */
+  onSweepError?: (error: unknown) => void;
+}
+
+export interface LocalStack {
+  ingestUrl: string;
+  apiUrl: string;
+  /** Runs the sweep handler once now. */
+  sweep(): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+/** As the CDK event source: batch size and bounded retries (lib/constructs/evaluation.ts). */
+export const streamBatchSize = 50;
+export const streamRetryAttempts = 5;
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const hospital = loadHospitalConfig(options.hospitalId ?? 'example');
+  Object.assign(process.env, options.environment, {
+    RULES_CONFIG: rulesConfigJson(hospital),
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+  });
+  // Imported after the environment is set: handlers read it once, at load, as in a cold start.
+  const [ingest, evaluate, sweep, admin] = await Promise.all([
+    import('../../lambdas/handlers/ingest.js'),
+    import('../../lambdas/handlers/evaluate.js'),
+    import('../../lambdas/handlers/sweep.js'),
+    import('../../lambdas/handlers/admin.js'),
+  ]);
+
+  const api = await startApiServer({
+    port: options.ingestPort ?? Number(process.env.INGEST_PORT ?? 4080),
+    routes: [
+      route('POST', '/hl7', ingest.handler),
+      route('GET', '/alerts', admin.handler),
+      route('POST', '/alerts/{id}/ack', admin.handler),
+      route('POST', '/patients/{facility}/{mrn}/cohort', admin.handler),
+    ],
+  });
+  const poller = await startStreamPoller({
+    tableName: options.environment.TABLE_NAME ?? '',
+    invoke: evaluate.handler,
+    onError: options.onFailure ?? (() => undefined),
+    batchSize: streamBatchSize,
+    retryAttempts: streamRetryAttempts,
+    retryDelayMs: 200,
+    pollIntervalMs: 25,
+    startingPosition: options.startingPosition ?? 'TRIM_HORIZON',
+  });
+  const runSweep = () => sweep.handler();
+  const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
+  const timer =
+    sweepIntervalMs > 0
+      ? setInterval(() => {
+          runSweep().catch((error: unknown) => options.onSweepError?.(error));
+        }, sweepIntervalMs)
+      : undefined;
+
+  return {
+    ingestUrl: `${api.url}/hl7`,
+    apiUrl: api.url,
+    sweep: runSweep,
+    async stop() {
+      if (timer !== undefined) clearInterval(timer);
+      await Promise.allSettled([api.stop(), poller.stop()]);
+    },
+  };
+}

@@ -1,0 +1,346 @@
+/**
+ * Alert state, audit trail and notification sent marks. Every alert write is
+ * conditional, so a retried or concurrent evaluation can neither open the
+ * same alert twice nor overwrite a newer version.
+ */
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Alert, AuditEvent } from '../domain/alerts.js';
+import { dynamoDocumentClient } from './aws-clients.js';
+import { cancellationReasons, maxTransactionItems, storeSettings } from './store-context.js';
+import {
+  ConcurrentAlertChangeError,
+  InvalidCursorError,
+  InvalidStoreRequestError,
+  storeErrorFrom,
+} from './store-errors.js';
+import {
+  alertFromItem,
+  alertItem,
+  auditItem,
+  type Item,
+  type OutboxNotification,
+  outboxItem,
+  patientKeyOf,
+} from './store-items.js';
+import {
+  alertIdPk,
+  alertIdSk,
+  alertSk,
+  notificationSk,
+  openAlertsIndex,
+  outboxSk,
+  type PatientKey,
+  patientPk,
+} from './table-layout.js';
+
+export type AlertChange =
+  | { kind: 'create'; alert: Alert }
+  /** `alert` carries the new version; the stored one must still be `expectedVersion`. */
+  | { kind: 'update'; alert: Alert; expectedVersion: number };
+
+export interface AlertChanges {
+  changes: readonly AlertChange[];
+  audit: readonly AuditEvent[];
+  /** Rendered notifications of these changes, committed with them and published afterwards. */
+  outbox?: readonly OutboxNotification[];
+}
+
+/**
+ * A create succeeds when the rule and scope have no alert, or only a closed
+ * one (resolved/superseded) with another id: a second create of the same
+ * alert, or of another while one is open, fails.
+ */
+const createCondition =
+  'attribute_not_exists(pk) OR (#state IN (:resolved, :superseded) AND #alertId <> :alertId)';
+const updateCondition = '#version = :expectedVersion AND #alertId = :alertId';
+
+/**
+ * Applies alert creations and updates with their audit events and outbox
+ * notifications in one transaction. The `openAlerts` index attributes are written while an alert is
+ * open or acknowledged and absent once it is resolved or superseded (each
+ * write puts the whole item). Throws ConcurrentAlertChangeError when any
+ * condition fails; nothing is written then.
+ */
+export async function applyAlertChanges({ changes, audit, outbox = [] }: AlertChanges): Promise<void> {
+  if (changes.length === 0 && audit.length === 0 && outbox.length === 0) return;
+  const tableName = storeSettings().tableName;
+  const patientByAlert = new Map<string, PatientKey>();
+  const actions: { alertId: string; action: Record<string, unknown> }[] = [];
+
+  for (const change of changes) {
+    const { alert } = change;
+    patientByAlert.set(alert.alertId, patientKeyOf(alert.patient));
+    if (change.kind === 'create') {
+      actions.push({
+        alertId: alert.alertId,
+        action: {
+          Put: {
+            TableName: tableName,
+            Item: alertItem(alert),
+            ConditionExpression: createCondition,
+            ExpressionAttributeNames: { '#state': 'state', '#alertId': 'alertId' },
+            ExpressionAttributeValues: {
+              ':resolved': 'resolved',
+              ':superseded': 'superseded',
+              ':alertId': alert.alertId,
+            },
+          },
+        },
+      });
+      actions.push({
+        alertId: alert.alertId,
+        action: { Put: { TableName: tableName, Item: alertIdItem(alert) } },
+      });
+    } else {
+      if (alert.version <= change.expectedVersion) {
+        throw new InvalidStoreRequestError(
+          `Alert ${alert.alertId}: version ${alert.version} must be above the expected ${change.expectedVersion}`,
+        );
+      }
+      actions.push({
+        alertId: alert.alertId,
+        action: {
+          Put: {
+            TableName: tableName,
+            Item: alertItem(alert),
+            ConditionExpression: updateCondition,
+            ExpressionAttributeNames: { '#version': 'version', '#alertId': 'alertId' },
+            ExpressionAttributeValues: {
+              ':expectedVersion': change.expectedVersion,
+              ':alertId': alert.alertId,
+            },
+          },
+        },
+      });
+    }
+  }
+  for (const event of audit) {
+    const patient = patientByAlert.get(event.alertId);
+    if (patient === undefined) {
+      throw new InvalidStoreRequestError(`Audit event for alert ${event.alertId} has no matching change`);
+    }
+    actions.push({
+      alertId: event.alertId,
+      action: { Put: { TableName: tableName, Item: auditItem(patient, event) } },
+    });
+  }
+  const queuedAt = new Date().toISOString();
+  outbox.forEach((notification, position) => {
+    actions.push({
+      alertId: notification.notificationId,
+      action: { Put: { TableName: tableName, Item: outboxItem(notification, queuedAt, position) } },
+    });
+  });
+  if (actions.length > maxTransactionItems) {
+    throw new InvalidStoreRequestError(`Too many alert writes for one transaction: ${actions.length}`);
+  }
+
+  try {
+    await dynamoDocumentClient().send(
+      new TransactWriteCommand({ TransactItems: actions.map((a) => a.action) }),
+    );
+  } catch (error: unknown) {
+    const reasons = cancellationReasons(error);
+    if (reasons !== undefined) {
+      const conflicting = reasons
+        .map((reason, index) =>
+          reason.code === 'ConditionalCheckFailed' || reason.code === 'TransactionConflict'
+            ? actions[index]?.alertId
+            : undefined,
+        )
+        .filter((alertId): alertId is string => alertId !== undefined);
+      if (conflicting.length > 0) throw new ConcurrentAlertChangeError([...new Set(conflicting)]);
+    }
+    throw storeErrorFrom('applyAlertChanges', error);
+  }
+}
+
+/** Maps an alert id to where the alert lives; written once, when the alert is created. */
+function alertIdItem(alert: Alert): Item {
+  return {
+    pk: alertIdPk(alert.alertId),
+    sk: alertIdSk,
+    itemType: 'alert',
+    alertId: alert.alertId,
+    alertPk: patientPk(alert.patient),
+    alertSk: alertSk(alert.ruleId, alert.alertScope),
+  };
+}
+
+/**
+ * The alert with this id, or undefined when there is none or it has since
+ * been replaced by a newer alert for the same rule and scope.
+ */
+export async function getAlert(alertId: string): Promise<Alert | undefined> {
+  const client = dynamoDocumentClient();
+  const tableName = storeSettings().tableName;
+  try {
+    const { Item: pointer } = await client.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: { pk: alertIdPk(alertId), sk: alertIdSk },
+        ConsistentRead: true,
+      }),
+    );
+    if (pointer === undefined) return undefined;
+    const { Item: item } = await client.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: { pk: pointer.alertPk, sk: pointer.alertSk },
+        ConsistentRead: true,
+      }),
+    );
+    return item !== undefined && item.alertId === alertId ? alertFromItem(item) : undefined;
+  } catch (error: unknown) {
+    throw storeErrorFrom('getAlert', error);
+  }
+}
+
+export interface AlertPage {
+  alerts: Alert[];
+  /** Pass back to get the next page; absent on the last page. */
+  cursor?: string;
+}
+
+const openAlertsKeyNames = ['pk', 'sk', openAlertsIndex.partitionKey, openAlertsIndex.sortKey];
+
+function encodeCursor(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+function decodeCursor(cursor: string): Record<string, string> {
+  try {
+    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      typeof key === 'object' &&
+      key !== null &&
+      Object.keys(key).length === openAlertsKeyNames.length &&
+      openAlertsKeyNames.every((name) => typeof (key as Record<string, unknown>)[name] === 'string')
+    ) {
+      return key as Record<string, string>;
+    }
+  } catch {
+    // Not base64 JSON: reported below as an invalid cursor.
+  }
+  throw new InvalidCursorError();
+}
+
+/**
+ * Open and acknowledged alerts, oldest first, from the sparse `openAlerts`
+ * index (eventually consistent: a change shows within about a second).
+ */
+export async function listActiveAlerts({
+  limit = 50,
+  cursor,
+}: {
+  limit?: number;
+  cursor?: string;
+} = {}): Promise<AlertPage> {
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    throw new InvalidStoreRequestError(`limit must be an integer from 1 to 1000, got ${limit}`);
+  }
+  const startKey = cursor === undefined ? undefined : decodeCursor(cursor);
+  try {
+    const page = await dynamoDocumentClient().send(
+      new QueryCommand({
+        TableName: storeSettings().tableName,
+        IndexName: openAlertsIndex.name,
+        KeyConditionExpression: '#open = :open',
+        ExpressionAttributeNames: { '#open': openAlertsIndex.partitionKey },
+        ExpressionAttributeValues: { ':open': openAlertsIndex.openValue },
+        Limit: limit,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    const result: AlertPage = { alerts: (page.Items ?? []).map(alertFromItem) };
+    if (page.LastEvaluatedKey !== undefined) result.cursor = encodeCursor(page.LastEvaluatedKey);
+    return result;
+  } catch (error: unknown) {
+    throw storeErrorFrom('listActiveAlerts', error);
+  }
+}
+
+/**
+ * After SNS took an outbox notification: removes the outbox entry and keeps
+ * the sent mark (NOTIFY#), in one transaction. Safe to repeat.
+ */
+export async function completeNotification(
+  notification: OutboxNotification,
+  messageId: string,
+  sentAt: string,
+): Promise<void> {
+  const tableName = storeSettings().tableName;
+  const pk = patientPk(notification.patient);
+  try {
+    await dynamoDocumentClient().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Delete: { TableName: tableName, Key: { pk, sk: outboxSk(notification.notificationId) } } },
+          {
+            Put: {
+              TableName: tableName,
+              Item: sentMarkItem(notification.notificationId, notification.patient, {
+                sentAt,
+                messageId,
+                topic: notification.topic,
+              }),
+            },
+          },
+        ],
+      }),
+    );
+  } catch (error: unknown) {
+    throw storeErrorFrom('completeNotification', error);
+  }
+}
+
+function sentMarkItem(
+  notificationId: string,
+  patient: PatientKey,
+  details: { sentAt?: string; messageId?: string; topic?: string },
+): Item {
+  return {
+    pk: patientPk(patient),
+    sk: notificationSk(notificationId),
+    itemType: 'notification',
+    status: 'sent',
+    notificationId,
+    sentAt: details.sentAt ?? new Date().toISOString(),
+    messageId: details.messageId,
+    topic: details.topic,
+  };
+}
+
+/** Whether a notification was already published (so a retry does not page twice). */
+export async function wasNotificationSent(notificationId: string, patient: PatientKey): Promise<boolean> {
+  try {
+    const { Item: item } = await dynamoDocumentClient().send(
+      new GetCommand({
+        TableName: storeSettings().tableName,
+        Key: { pk: patientPk(patient), sk: notificationSk(notificationId) },
+        ConsistentRead: true,
+      }),
+    );
+    return item !== undefined;
+  } catch (error: unknown) {
+    throw storeErrorFrom('wasNotificationSent', error);
+  }
+}
+
+/** Records that a notification was published (idempotent). */
+export async function markNotificationSent(
+  notificationId: string,
+  patient: PatientKey,
+  details: { sentAt?: string; messageId?: string } = {},
+): Promise<void> {
+  try {
+    await dynamoDocumentClient().send(
+      new PutCommand({
+        TableName: storeSettings().tableName,
+        Item: sentMarkItem(notificationId, patient, details),
+      }),
+    );
+  } catch (error: unknown) {
+    throw storeErrorFrom('markNotificationSent', error);
+  }
+}

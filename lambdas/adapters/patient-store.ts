@@ -1,0 +1,228 @@
+/**
+ * Reading a patient's recent history for an evaluation, and the cohort:
+ * membership set by an administrator and the list of members for the sweep.
+ */
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Alert } from '../domain/alerts.js';
+import type { CohortEnrolment, StoredRecord } from '../domain/records.js';
+import { dynamoDocumentClient } from './aws-clients.js';
+import { queryAll, storeSettings } from './store-context.js';
+import { InvalidStoreRequestError, storeErrorFrom } from './store-errors.js';
+import {
+  alertFromItem,
+  enrolmentItem,
+  type Item,
+  isClosed,
+  type OutboxNotification,
+  outboxFromItems,
+  type PatientProfile,
+  profileFromItem,
+  type StoredEnrolment,
+  storedEnrolmentFromItem,
+  storedRecordFromItem,
+} from './store-items.js';
+import {
+  cohortIndex,
+  type PatientKey,
+  patientPk,
+  prefixUpperBound,
+  profileSk,
+  sortKeyPrefix,
+} from './table-layout.js';
+import { UpdateBuilder } from './update-expression.js';
+
+export interface PatientHistory {
+  /** Undefined when no message about the patient has been stored yet. */
+  profile: PatientProfile | undefined;
+  /** Observations, medication order events and diagnoses inside the window, oldest first. */
+  records: StoredRecord[];
+  /** Every cohort enrolment and removal, oldest first (few, and always relevant). */
+  enrolments: StoredEnrolment[];
+  /** The current alert per rule and scope while open or acknowledged. */
+  activeAlerts: Alert[];
+  /** The last alert per rule and scope that is resolved or superseded. */
+  closedAlerts: Alert[];
+  /** Notifications committed but not yet published (a publish failed or the function stopped): send these first. */
+  pendingNotifications: OutboxNotification[];
+}
+
+export interface HistoryWindow {
+  /** How far back records are read (HISTORY_DAYS). */
+  historyDays: number;
+  now: Date | string;
+}
+
+const dayMs = 86_400_000;
+
+/** The three record kinds, each a time-ordered range of sort keys. */
+const recordPrefixes = [sortKeyPrefix.observation, sortKeyPrefix.medicationOrder, sortKeyPrefix.diagnosis];
+
+/**
+ * Everything an evaluation needs about one patient, read with strongly
+ * consistent reads so the record that triggered it is included.
+ *
+ * The contract's sort keys put the kind before the time (`OBS#<at>`,
+ * `MED#<at>`, `DX#<at>`), so no single key range holds "every kind since
+ * <date>": this issues one key-bounded Query per record kind plus one each
+ * for the ALERT, ENROL and OUTBOX items and a GetItem for the PROFILE, all in
+ * parallel (one round trip of latency). Each reads only what it returns, so
+ * cost stays bounded by the window however long the patient's history grows.
+ */
+export async function loadPatient(
+  namespace: string,
+  mrn: string,
+  { historyDays, now }: HistoryWindow,
+): Promise<PatientHistory> {
+  const nowMs = typeof now === 'string' ? Date.parse(now) : now.getTime();
+  if (Number.isNaN(nowMs) || !(historyDays > 0)) {
+    throw new InvalidStoreRequestError('loadPatient needs a valid `now` and a positive `historyDays`');
+  }
+  const since = new Date(nowMs - historyDays * dayMs).toISOString();
+  const pk = patientPk({ namespace, mrn });
+
+  const [profile, alertItems, enrolmentItems, outboxItems, ...recordPages] = await Promise.all([
+    getProfile(pk),
+    queryPrefix(pk, sortKeyPrefix.alert),
+    queryPrefix(pk, sortKeyPrefix.cohortEnrolment),
+    queryPrefix(pk, sortKeyPrefix.outbox),
+    ...recordPrefixes.map((prefix) =>
+      queryAll('loadPatient', {
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': pk,
+          ':from': `${prefix}${since}`,
+          ':to': prefixUpperBound(prefix),
+        },
+        ConsistentRead: true,
+      }),
+    ),
+  ]);
+
+  const records = recordPages
+    .flat()
+    .map(storedRecordFromItem)
+    .sort((a, b) => compareRecordTime(a.recordId, b.recordId));
+  const alerts = alertItems.map(alertFromItem);
+  return {
+    profile: profile === undefined ? undefined : profileFromItem(profile),
+    records,
+    enrolments: enrolmentItems.map(storedEnrolmentFromItem),
+    activeAlerts: alerts.filter((alert) => !isClosed(alert)),
+    closedAlerts: alerts.filter(isClosed),
+    pendingNotifications: outboxFromItems(outboxItems),
+  };
+}
+
+/** Orders record ids (`OBS#<at>#...`) by their time, then by id for a stable order. */
+function compareRecordTime(a: string, b: string): number {
+  const timeA = a.slice(a.indexOf('#') + 1);
+  const timeB = b.slice(b.indexOf('#') + 1);
+  return timeA < timeB ? -1 : timeA > timeB ? 1 : a < b ? -1 : a > b ? 1 : 0;
+}
+
+function queryPrefix(pk: string, prefix: string): Promise<Item[]> {
+  return queryAll('loadPatient', {
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+    ConsistentRead: true,
+  });
+}
+
+async function getProfile(pk: string): Promise<Item | undefined> {
+  try {
+    const { Item: item } = await dynamoDocumentClient().send(
+      new GetCommand({
+        TableName: storeSettings().tableName,
+        Key: { pk, sk: profileSk },
+        ConsistentRead: true,
+      }),
+    );
+    return item;
+  } catch (error: unknown) {
+    throw storeErrorFrom('getPatientProfile', error);
+  }
+}
+
+export async function getPatientProfile(namespace: string, mrn: string): Promise<PatientProfile | undefined> {
+  const item = await getProfile(patientPk({ namespace, mrn }));
+  return item === undefined ? undefined : profileFromItem(item);
+}
+
+export interface CohortMembershipChange {
+  action: CohortEnrolment['action'];
+  /** Who made the change (the administrator's identity). */
+  by: string;
+  at: string;
+  reason?: string;
+}
+
+/**
+ * An administrator's enrolment or removal: the ENROL item (which starts an
+ * evaluation through the stream) and the PROFILE's cohort-index attributes,
+ * in one transaction.
+ */
+export async function setCohortMembership(
+  namespace: string,
+  mrn: string,
+  change: CohortMembershipChange,
+): Promise<StoredEnrolment> {
+  const patient: PatientKey = { namespace, mrn };
+  const enrolment: CohortEnrolment = {
+    kind: 'cohortEnrolment',
+    action: change.action,
+    by: change.by,
+    at: change.at,
+  };
+  if (change.reason !== undefined) enrolment.reason = change.reason;
+  const item = enrolmentItem(patient, enrolment);
+
+  const update = new UpdateBuilder()
+    .set('itemType', 'patient')
+    .set('namespace', namespace)
+    .set('mrn', mrn)
+    .setIfAbsent('sex', 'unknown');
+  if (change.action === 'enrol') {
+    update
+      .set(cohortIndex.partitionKey, cohortIndex.memberValue)
+      .set(cohortIndex.sortKey, patientPk(patient))
+      .setIfAbsent('cohortSince', change.at)
+      .setIfAbsent('cohortVia', 'enrolment');
+  } else {
+    update
+      .remove(cohortIndex.partitionKey)
+      .remove(cohortIndex.sortKey)
+      .remove('cohortSince')
+      .remove('cohortVia');
+  }
+  const tableName = storeSettings().tableName;
+  try {
+    await dynamoDocumentClient().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: tableName, Item: item } },
+          {
+            Update: {
+              TableName: tableName,
+              Key: { pk: patientPk(patient), sk: profileSk },
+              ...update.build(),
+            },
+          },
+        ],
+      }),
+    );
+  } catch (error: unknown) {
+    throw storeErrorFrom('setCohortMembership', error);
+  }
+  return { recordId: String(item.sk), enrolment };
+}
+
+/** Every patient currently in the cohort (the sweep's work list), via the sparse `cohort` index. */
+export async function listCohortPatients(): Promise<PatientProfile[]> {
+  const items = await queryAll('listCohortPatients', {
+    IndexName: cohortIndex.name,
+    KeyConditionExpression: '#cohortPk = :member',
+    ExpressionAttributeNames: { '#cohortPk': cohortIndex.partitionKey },
+    ExpressionAttributeValues: { ':member': cohortIndex.memberValue },
+  });
+  return items.map(profileFromItem);
+}

@@ -1,0 +1,236 @@
+/**
+ * How domain records, alerts and profiles become table items and back. Items
+ * stay small: the domain record is one compact JSON string (no raw HL7, which
+ * lives in the S3 archive), next to the few attributes keys, indexes and
+ * conditions need.
+ */
+import type { RenderedNotification } from '../alerts/render.js';
+import type { Alert, AuditEvent, Topic } from '../domain/alerts.js';
+import type { ClinicalRecord, CohortEnrolment, PatientRef, Sex, StoredRecord } from '../domain/records.js';
+import {
+  alertSk,
+  auditSk,
+  cohortIndex,
+  diagnosisSk,
+  enrolmentSk,
+  medicationOrderSk,
+  observationSk,
+  openAlertsIndex,
+  outboxSk,
+  type PatientKey,
+  patientPk,
+} from './table-layout.js';
+
+/** What the store keeps about a patient besides the records (the PROFILE item). */
+export interface PatientProfile {
+  namespace: string;
+  mrn: string;
+  /** The sending facility of the last message about this patient. */
+  facility?: string;
+  sex: Sex;
+  location?: string;
+  /** Kept only for hospitals with `pagePhi: full`; never logged. */
+  name?: { family: string; given: string };
+  /** Present while the patient is in the cohort. */
+  cohort?: { since: string; via: string };
+  updatedAt?: string;
+}
+
+/** A cohort enrolment or removal as stored (recordId is its sort key). */
+export interface StoredEnrolment {
+  recordId: string;
+  enrolment: CohortEnrolment;
+}
+
+/**
+ * A rendered notification waiting to be published: written in the same
+ * transaction as the alert change it announces, removed once SNS took it.
+ */
+export interface OutboxNotification {
+  notificationId: string;
+  patient: PatientKey;
+  topic: Topic;
+  rendered: RenderedNotification;
+}
+
+/** A table item as the DocumentClient reads it. */
+export type Item = Record<string, unknown>;
+
+export function patientKeyOf(patient: Pick<PatientRef, 'namespace' | 'mrn'>): PatientKey {
+  return { namespace: patient.namespace, mrn: patient.mrn };
+}
+
+/**
+ * A time that sorts correctly inside a key: ISO UTC with milliseconds. A
+ * record whose own time cannot be read is filed under its arrival time so it
+ * still falls inside the history window.
+ */
+export function sortableTime(value: string | undefined, fallback: string): string {
+  const parsed = value === undefined ? Number.NaN : Date.parse(value);
+  return Number.isNaN(parsed) ? new Date(Date.parse(fallback)).toISOString() : new Date(parsed).toISOString();
+}
+
+function recordSortKey(record: ClinicalRecord, receivedAt: string, medicationIndex: number): string {
+  const { facility, controlId } = record.source;
+  switch (record.kind) {
+    case 'observation':
+      return observationSk(sortableTime(record.observedAt, receivedAt), facility, controlId, record.setId);
+    case 'medicationOrder':
+      return medicationOrderSk(
+        sortableTime(record.eventAt, receivedAt),
+        facility,
+        controlId,
+        medicationIndex,
+      );
+    case 'diagnosis':
+      return diagnosisSk(sortableTime(record.diagnosedAt, receivedAt), facility, controlId, record.setId);
+  }
+}
+
+/**
+ * The items for one message's records, with deterministic keys (a retry writes
+ * the same keys). Two records that would share a key (OBX-1 restarting under
+ * each OBR with the same time) get `#2`, `#3`, ... in message order.
+ */
+export function recordItems(
+  patient: PatientKey,
+  records: readonly ClinicalRecord[],
+  receivedAt: string,
+): { items: Item[]; stored: StoredRecord[] } {
+  const pk = patientPk(patient);
+  const seen = new Map<string, number>();
+  const items: Item[] = [];
+  const stored: StoredRecord[] = [];
+  let medicationIndex = 0;
+  for (const record of records) {
+    if (record.kind === 'medicationOrder') {
+      medicationIndex += 1;
+    }
+    const baseKey = recordSortKey(record, receivedAt, medicationIndex);
+    const count = (seen.get(baseKey) ?? 0) + 1;
+    seen.set(baseKey, count);
+    const sk = count === 1 ? baseKey : `${baseKey}#${count}`;
+    items.push({
+      pk,
+      sk,
+      itemType: record.kind,
+      namespace: patient.namespace,
+      mrn: patient.mrn,
+      receivedAt,
+      record: JSON.stringify(record),
+    });
+    stored.push({ recordId: sk, receivedAt, record });
+  }
+  return { items, stored };
+}
+
+export function storedRecordFromItem(item: Item): StoredRecord {
+  return {
+    recordId: String(item.sk),
+    receivedAt: String(item.receivedAt),
+    record: JSON.parse(String(item.record)) as ClinicalRecord,
+  };
+}
+
+export function enrolmentItem(patient: PatientKey, enrolment: CohortEnrolment): Item {
+  return {
+    pk: patientPk(patient),
+    sk: enrolmentSk(enrolment.at),
+    itemType: 'cohortEnrolment',
+    namespace: patient.namespace,
+    mrn: patient.mrn,
+    record: JSON.stringify(enrolment),
+  };
+}
+
+export function storedEnrolmentFromItem(item: Item): StoredEnrolment {
+  return { recordId: String(item.sk), enrolment: JSON.parse(String(item.record)) as CohortEnrolment };
+}
+
+export function isClosed(alert: Pick<Alert, 'state'>): boolean {
+  return alert.state === 'resolved' || alert.state === 'superseded';
+}
+
+/** The ALERT item; the open-alerts index attributes exist only while the alert is open or acknowledged. */
+export function alertItem(alert: Alert): Item {
+  const item: Item = {
+    pk: patientPk(alert.patient),
+    sk: alertSk(alert.ruleId, alert.alertScope),
+    itemType: 'alert',
+    alertId: alert.alertId,
+    ruleId: alert.ruleId,
+    state: alert.state,
+    severity: alert.severity,
+    version: alert.version,
+    openedAt: alert.openedAt,
+    alert: JSON.stringify(alert),
+  };
+  if (!isClosed(alert)) {
+    item[openAlertsIndex.partitionKey] = openAlertsIndex.openValue;
+    item[openAlertsIndex.sortKey] = `${alert.openedAt}#${alert.alertId}`;
+  }
+  return item;
+}
+
+export function alertFromItem(item: Item): Alert {
+  return JSON.parse(String(item.alert)) as Alert;
+}
+
+export function auditItem(patient: PatientKey, event: AuditEvent): Item {
+  return {
+    pk: patientPk(patient),
+    sk: auditSk(event.at, event.alertId),
+    itemType: 'audit',
+    alertId: event.alertId,
+    at: event.at,
+    from: event.from,
+    to: event.to,
+    reason: event.reason,
+    by: event.by,
+  };
+}
+
+export function profileFromItem(item: Item): PatientProfile {
+  const profile: PatientProfile = {
+    namespace: String(item.namespace),
+    mrn: String(item.mrn),
+    sex: (typeof item.sex === 'string' ? item.sex : 'unknown') as Sex,
+  };
+  if (typeof item.facility === 'string') profile.facility = item.facility;
+  if (typeof item.location === 'string') profile.location = item.location;
+  if (typeof item.name === 'string')
+    profile.name = JSON.parse(item.name) as { family: string; given: string };
+  if (typeof item.updatedAt === 'string') profile.updatedAt = item.updatedAt;
+  if (item[cohortIndex.partitionKey] === cohortIndex.memberValue) {
+    profile.cohort = { since: String(item.cohortSince), via: String(item.cohortVia) };
+  }
+  return profile;
+}
+
+/** `position` keeps the order of one change's notifications (opened before escalated). */
+export function outboxItem(notification: OutboxNotification, queuedAt: string, position: number): Item {
+  return {
+    pk: patientPk(notification.patient),
+    sk: outboxSk(notification.notificationId),
+    itemType: 'notification',
+    status: 'pending',
+    notificationId: notification.notificationId,
+    topic: notification.topic,
+    queuedAt,
+    position,
+    notification: JSON.stringify(notification),
+  };
+}
+
+/** Pending notifications in the order they were committed. */
+export function outboxFromItems(items: readonly Item[]): OutboxNotification[] {
+  return [...items]
+    .sort((a, b) =>
+      String(a.queuedAt) === String(b.queuedAt)
+        ? Number(a.position) - Number(b.position)
+        : String(a.queuedAt) < String(b.queuedAt)
+          ? -1
+          : 1,
+    )
+    .map((item) => JSON.parse(String(item.notification)) as OutboxNotification);
+}

@@ -1,0 +1,61 @@
+/**
+ * Reads a DynamoDB stream record's NewImage back into what was stored: the
+ * patient and the clinical record or cohort enrolment that triggered an
+ * evaluation. Pure (the image arrives in the Lambda event), no SDK.
+ */
+import type { AttributeValue } from 'aws-lambda';
+import type { ClinicalRecord, CohortEnrolment, StoredRecord } from '../domain/records.js';
+import type { StoredEnrolment } from './store-items.js';
+import type { PatientKey } from './table-layout.js';
+
+export type StreamImage = Record<string, AttributeValue>;
+
+export type TriggeringItem =
+  | { kind: 'record'; patient: PatientKey; stored: StoredRecord }
+  | { kind: 'enrolment'; patient: PatientKey; stored: StoredEnrolment };
+
+export class UnreadableStreamImageError extends Error {
+  constructor(readonly detail: string) {
+    super(`Stream image cannot be read: ${detail}`);
+    this.name = 'UnreadableStreamImageError';
+  }
+}
+
+function text(image: StreamImage, attribute: string): string {
+  const value = image[attribute]?.S;
+  if (value === undefined) throw new UnreadableStreamImageError(`missing string attribute ${attribute}`);
+  return value;
+}
+
+/**
+ * The item that started an evaluation (observation, medicationOrder,
+ * diagnosis or cohortEnrolment); undefined for any other item type.
+ */
+export function triggeringItemFromImage(image: StreamImage): TriggeringItem | undefined {
+  const itemType = image.itemType?.S;
+  if (
+    itemType !== 'observation' &&
+    itemType !== 'medicationOrder' &&
+    itemType !== 'diagnosis' &&
+    itemType !== 'cohortEnrolment'
+  ) {
+    return undefined;
+  }
+  const patient = { namespace: text(image, 'namespace'), mrn: text(image, 'mrn') };
+  const recordId = text(image, 'sk');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text(image, 'record'));
+  } catch (error: unknown) {
+    if (error instanceof UnreadableStreamImageError) throw error;
+    throw new UnreadableStreamImageError(`record of ${recordId} is not JSON`);
+  }
+  if (itemType === 'cohortEnrolment') {
+    return { kind: 'enrolment', patient, stored: { recordId, enrolment: parsed as CohortEnrolment } };
+  }
+  return {
+    kind: 'record',
+    patient,
+    stored: { recordId, receivedAt: text(image, 'receivedAt'), record: parsed as ClinicalRecord },
+  };
+}

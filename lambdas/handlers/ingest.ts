@@ -1,0 +1,40 @@
+/**
+ * POST /hl7: the lab feed's front door. The body is one HL7 v2 message, an
+ * MLLP-framed one or an FHS/BHS batch; the response is the ACK with the HTTP
+ * status of HL7 over HTTP (AA 200, AR 400, AE 500).
+ */
+
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { archiveRawMessage } from '../adapters/archive.js';
+import { positiveIntegerEnv } from '../adapters/aws-clients.js';
+import { acceptMessage } from '../adapters/store.js';
+import { ingestHl7 } from '../workflows/ingest.js';
+import { logger, metrics, rulesConfigFromEnv } from './runtime.js';
+
+const settings = {
+  config: rulesConfigFromEnv(),
+  maxMessageBytes: positiveIntegerEnv('MAX_MESSAGE_BYTES', 1_048_576),
+};
+const ports = { archiveRawMessage, acceptMessage };
+const metricByAck = { AA: 'MessagesAccepted', AR: 'MessagesRejected', AE: 'MessagesErrored' } as const;
+
+/** API Gateway hands text bodies over as strings and binary media types as base64. */
+function bodyBytes(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): Uint8Array {
+  if (event.body === null || event.body === undefined) return new Uint8Array();
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+}
+
+export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+  const result = await ingestHl7(bodyBytes(event), new Date(), ports, settings);
+  for (const message of result.messages) {
+    metrics.addMetric(metricByAck[message.ackCode], MetricUnit.Count, 1);
+    logger.info('hl7 message', { ...message, archiveKey: result.archiveKey });
+  }
+  metrics.publishStoredMetrics();
+  return {
+    statusCode: result.httpStatus,
+    headers: { 'Content-Type': 'x-application/hl7-v2+er7; charset=utf-8' },
+    body: result.ack,
+  };
+};

@@ -1,0 +1,120 @@
+/**
+ * Evaluate one new stored item (a result, an order, a diagnosis or a cohort
+ * enrolment) for its patient: one bounded history read, the rules, the alert
+ * lifecycle, a conditional commit, then the pages. Idempotent: a retried or
+ * concurrent evaluation of the same item changes nothing twice and pages
+ * nothing twice (the lifecycle dedups by evidence, the store's writes are
+ * conditional, and notifications go through the outbox).
+ */
+import { ConcurrentAlertChangeError, type TriggeringItem } from '../adapters/store.js';
+import { applyOutcomes } from '../alerts/lifecycle.js';
+import type { RuleOutcome } from '../domain/alerts.js';
+import type { PatientRef } from '../domain/records.js';
+import { buildPatientState } from '../patient/build-patient-state.js';
+import { matchesCohortCode } from '../patient/cohort.js';
+import { evaluatePatient, type RuleError, type Trigger } from '../rules/engine.js';
+import { commitAndPublish, publishPending, renderPending } from './notify.js';
+import type { NotificationPorts, PatientPorts, WorkflowSettings } from './ports.js';
+
+export interface EvaluationSummary {
+  trigger: Trigger['kind'] | 'cohortRemoved';
+  inCohort: boolean;
+  alertChanges: number;
+  published: number;
+  ruleErrors: RuleError[];
+}
+
+/** Conditional-write conflicts are retried this many times with a fresh read before giving up. */
+const maxAttempts = 3;
+
+export async function evaluateItem(
+  item: TriggeringItem,
+  ports: PatientPorts & NotificationPorts,
+  settings: WorkflowSettings,
+  clock: () => Date,
+): Promise<EvaluationSummary> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await evaluateOnce(item, ports, settings, clock);
+    } catch (error: unknown) {
+      if (!(error instanceof ConcurrentAlertChangeError) || attempt >= maxAttempts) throw error;
+    }
+  }
+}
+
+async function evaluateOnce(
+  item: TriggeringItem,
+  ports: PatientPorts & NotificationPorts,
+  { config, historyDays }: WorkflowSettings,
+  clock: () => Date,
+): Promise<EvaluationSummary> {
+  const now = clock();
+  const { namespace, mrn } = item.patient;
+  const history = await ports.loadPatient(namespace, mrn, { historyDays, now });
+  // A page committed by an earlier attempt whose publish failed goes out first, once.
+  let published = await publishPending(history.pendingNotifications, ports, clock);
+
+  const patient: PatientRef = {
+    facility: history.profile?.facility ?? '',
+    namespace,
+    mrn,
+    sex: history.profile?.sex ?? 'unknown',
+    ...(history.profile?.location === undefined ? {} : { location: history.profile.location }),
+  };
+  const state = buildPatientState(
+    {
+      patient,
+      records: history.records,
+      enrolments: history.enrolments.map((stored) => stored.enrolment),
+      openAlerts: history.activeAlerts,
+    },
+    config,
+    now,
+  );
+
+  let trigger: EvaluationSummary['trigger'];
+  let outcomes: RuleOutcome[];
+  let ruleErrors: RuleError[] = [];
+  if (item.kind === 'enrolment' && item.stored.enrolment.action === 'remove') {
+    // Leaving the cohort is an admin decision: its alerts close with that reason.
+    trigger = 'cohortRemoved';
+    outcomes = history.activeAlerts.map((alert) => ({
+      kind: 'resolve',
+      ruleId: alert.ruleId,
+      alertScope: alert.alertScope,
+      reason: `patient removed from the cohort by ${item.stored.enrolment.by}`,
+      evidence: [],
+    }));
+  } else {
+    const ruleTrigger = triggerFor(item, settingsCohortMatch(item, config));
+    trigger = ruleTrigger.kind;
+    const evaluation = evaluatePatient(state, ruleTrigger, config, now);
+    outcomes = evaluation.outcomes;
+    ruleErrors = evaluation.errors;
+  }
+
+  const result = applyOutcomes({ patient, activeAlerts: history.activeAlerts, outcomes, now, config });
+  const outbox = renderPending(result, (alertPatient) => alertPatient, config, history.profile?.name);
+  published += await commitAndPublish(result, outbox, ports, clock);
+  return {
+    trigger,
+    inCohort: state.cohort.inCohort,
+    alertChanges: result.changes.length,
+    published,
+    ruleErrors,
+  };
+}
+
+function settingsCohortMatch(item: TriggeringItem, config: WorkflowSettings['config']): boolean {
+  return (
+    item.kind === 'record' &&
+    item.stored.record.kind === 'diagnosis' &&
+    matchesCohortCode(item.stored.record, config)
+  );
+}
+
+/** Entering the cohort (a matching diagnosis or an enrolment) evaluates every rule on what is stored. */
+function triggerFor(item: TriggeringItem, entersCohort: boolean): Trigger {
+  if (item.kind === 'enrolment' || entersCohort) return { kind: 'cohortEntered' };
+  return { kind: 'record', stored: item.stored };
+}

@@ -1,0 +1,218 @@
+/**
+ * Ingest one HTTP body from the lab feed: archive the raw bytes (always, also
+ * when the message is rejected), read and validate, model the domain records,
+ * store them with duplicate detection, and answer with the HL7 ACK. `AA` is
+ * only sent once the message is durably stored (raw archive and records).
+ * No AWS import: the store and archive come in as ports.
+ */
+import type { ArchiveOutcome, RawMessageToArchive } from '../adapters/archive.js';
+import type { AcceptMessageInput, AcceptMessageResult } from '../adapters/message-store.js';
+import type { RulesConfig } from '../config/rules-config.js';
+import {
+  buildAck,
+  buildBatchAck,
+  errorCodes,
+  type Hl7Error,
+  type MessageReadResult,
+  readHl7,
+} from '../hl7/index.js';
+import { modelMessage } from '../messages/index.js';
+import { matchesCohortCode } from '../patient/cohort.js';
+
+export interface IngestPorts {
+  archiveRawMessage(message: RawMessageToArchive): Promise<string>;
+  acceptMessage(input: AcceptMessageInput): Promise<AcceptMessageResult>;
+}
+
+export interface IngestSettings {
+  config: RulesConfig;
+  maxMessageBytes: number;
+}
+
+export type AckCode = 'AA' | 'AE' | 'AR';
+
+/** What happened to one message of the body: ids and codes only (safe to log). */
+export interface MessageOutcome {
+  ackCode: AckCode;
+  facility?: string;
+  controlId?: string;
+  messageType?: string;
+  duplicate: boolean;
+  recordCount: number;
+  /** Table 0357 codes of the errors reported in ERR segments. */
+  errorCodes: string[];
+}
+
+export interface IngestResult {
+  /** HTTP status from MSA-1 as in HL7 over HTTP: AA 200, AR 400, AE 500 (a batch: its worst ACK). */
+  httpStatus: 200 | 400 | 500;
+  /** The ACK (or, for a batch, the batch of ACKs), in the sender's delimiters. */
+  ack: string;
+  archiveKey?: string;
+  messages: MessageOutcome[];
+}
+
+const statusByAck: Record<AckCode, 200 | 400 | 500> = { AA: 200, AR: 400, AE: 500 };
+const ackRank: Record<AckCode, number> = { AA: 0, AR: 1, AE: 2 };
+
+/** An application error (AE): we could not process it; the sender should retry. */
+function applicationError(text: string): Hl7Error {
+  return {
+    ackCode: 'AE',
+    code: errorCodes.applicationInternalError,
+    severity: 'E',
+    segment: 'MSH',
+    sequence: 1,
+    text,
+  };
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.name : 'unknown error';
+}
+
+async function ingestOne(
+  read: MessageReadResult,
+  receivedAt: string,
+  archiveKey: string,
+  ports: IngestPorts,
+  settings: IngestSettings,
+): Promise<{ ack: string; outcome: MessageOutcome }> {
+  const now = new Date(receivedAt);
+  if (!read.ok) {
+    return {
+      ack: buildAck(read, { code: 'AR' }, now),
+      outcome: {
+        ackCode: 'AR',
+        facility: read.header?.sendingFacility,
+        controlId: read.header?.controlId,
+        duplicate: false,
+        recordCount: 0,
+        errorCodes: read.errors.map((error) => error.code),
+      },
+    };
+  }
+  const { header } = read.message;
+  const base = {
+    controlId: header.controlId,
+    messageType: `${header.messageCode}^${header.triggerEvent}`,
+  };
+  const modelled = modelMessage(read.message, settings.config);
+  if (!modelled.ok) {
+    return {
+      ack: buildAck(read, { code: 'AR', errors: modelled.errors }, now),
+      outcome: {
+        ...base,
+        ackCode: 'AR',
+        duplicate: false,
+        recordCount: 0,
+        errorCodes: modelled.errors.map((error) => error.code),
+      },
+    };
+  }
+  const { source, patient, records } = modelled.modelled;
+  const cohortDiagnosis = records.find(
+    (record) => record.kind === 'diagnosis' && matchesCohortCode(record, settings.config),
+  );
+  try {
+    const stored = await ports.acceptMessage({
+      facility: source.facility,
+      controlId: source.controlId,
+      receivedAt,
+      archiveKey,
+      patient,
+      records,
+      ...(cohortDiagnosis === undefined ? {} : { cohortEntry: { at: receivedAt, via: 'diagnosis' } }),
+    });
+    return {
+      ack: buildAck(read, { code: 'AA' }, now),
+      outcome: {
+        ...base,
+        facility: source.facility,
+        ackCode: 'AA',
+        duplicate: stored.outcome === 'duplicate',
+        recordCount: stored.outcome === 'stored' ? stored.storedRecords.length : 0,
+        errorCodes: [],
+      },
+    };
+  } catch (error: unknown) {
+    const errors = [applicationError(`storage unavailable (${describeError(error)}); retry later`)];
+    return {
+      ack: buildAck(read, { code: 'AE', errors }, now),
+      outcome: {
+        ...base,
+        facility: source.facility,
+        ackCode: 'AE',
+        duplicate: false,
+        recordCount: 0,
+        errorCodes: [errors[0]!.code],
+      },
+    };
+  }
+}
+
+/**
+ * Archive first: if even the raw bytes cannot be kept, nothing is accepted
+ * (AE, the sender retries) — a message we answer is never one we lost.
+ */
+export async function ingestHl7(
+  body: Uint8Array,
+  receivedAt: Date,
+  ports: IngestPorts,
+  settings: IngestSettings,
+): Promise<IngestResult> {
+  const receivedAtIso = receivedAt.toISOString();
+  const read = readHl7(body, { maxBytes: settings.maxMessageBytes });
+  const first = read.messages[0];
+  const firstHeader = first?.ok ? first.message.header : first?.header;
+  let archiveKey: string;
+  try {
+    archiveKey = await ports.archiveRawMessage({
+      bytes: body,
+      receivedAt: receivedAtIso,
+      facility: firstHeader?.sendingFacility,
+      controlId: firstHeader?.controlId,
+      outcome: archiveOutcomeOf(read.messages),
+    });
+  } catch (error: unknown) {
+    const errors = [
+      applicationError(`raw message archive unavailable (${describeError(error)}); retry later`),
+    ];
+    const acks = read.messages.map((message) => buildAck(message, { code: 'AE', errors }, receivedAt));
+    return {
+      httpStatus: 500,
+      ack: read.batch === undefined ? (acks[0] ?? '') : buildBatchAck(acks, read, receivedAt),
+      messages: read.messages.map((message) => ({
+        ackCode: 'AE',
+        controlId: message.ok ? message.message.header.controlId : message.header?.controlId,
+        duplicate: false,
+        recordCount: 0,
+        errorCodes: [errorCodes.applicationInternalError],
+      })),
+    };
+  }
+
+  // Messages of a batch are stored in order: a later one may depend on an earlier one (same patient).
+  const acks: string[] = [];
+  const messages: MessageOutcome[] = [];
+  for (const message of read.messages) {
+    const { ack, outcome } = await ingestOne(message, receivedAtIso, archiveKey, ports, settings);
+    acks.push(ack);
+    messages.push(outcome);
+  }
+  const worst = messages.reduce<AckCode>(
+    (current, outcome) => (ackRank[outcome.ackCode] > ackRank[current] ? outcome.ackCode : current),
+    'AA',
+  );
+  return {
+    httpStatus: statusByAck[worst],
+    ack: read.batch === undefined ? (acks[0] ?? '') : buildBatchAck(acks, read, receivedAt),
+    archiveKey,
+    messages,
+  };
+}
+
+/** The archive is written before storage, so it records what reading alone decided. */
+function archiveOutcomeOf(messages: readonly MessageReadResult[]): ArchiveOutcome {
+  return messages.some((message) => !message.ok) ? 'AR' : 'received';
+}

@@ -1,0 +1,42 @@
+/**
+ * What the workflows need from the outside world. The adapters implement
+ * these over DynamoDB, SNS and S3; the workflows only see the shapes, so they
+ * stay free of the AWS SDK and can be driven by any store.
+ */
+import type { AlertChanges, PatientHistory, PatientKey, PatientProfile } from '../adapters/store.js';
+import type { RenderedNotification } from '../alerts/render.js';
+import type { RulesConfig } from '../config/rules-config.js';
+import type { Alert, Topic } from '../domain/alerts.js';
+
+/** A notification written with the alert change it belongs to, published afterwards (an outbox). */
+export interface PendingNotification {
+  notificationId: string;
+  patient: PatientKey;
+  topic: Topic;
+  rendered: RenderedNotification;
+}
+
+export interface NotificationPorts {
+  /** Persists alert changes, audit events and the outbox in one conditional transaction. */
+  applyAlertChanges(input: AlertChanges & { outbox: readonly PendingNotification[] }): Promise<void>;
+  /** Publishes to the topic; throws when SNS does not take it. */
+  publish(topic: Topic, rendered: RenderedNotification): Promise<string>;
+  /** Removes the outbox entry and keeps the sent mark. */
+  completeNotification(pending: PendingNotification, messageId: string, sentAt: string): Promise<void>;
+}
+
+export interface PatientPorts {
+  loadPatient(
+    namespace: string,
+    mrn: string,
+    window: { historyDays: number; now: Date },
+  ): Promise<PatientHistory>;
+  getPatientProfile(namespace: string, mrn: string): Promise<PatientProfile | undefined>;
+}
+
+export interface WorkflowSettings {
+  config: RulesConfig;
+  historyDays: number;
+}
+
+export type { Alert, PatientKey };

@@ -1,0 +1,189 @@
+/**
+ * One hospital's calciphylaxis alerting deployment, in that hospital's own
+ * AWS account: HL7 in through API Gateway, DynamoDB, rules on the stream and
+ * on a timer, SNS pages out, alarms to operations. Everything is built from
+ * the hospital's checked-in configuration.
+ */
+import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { type HospitalConfig, rulesConfigJson } from './config/hospital-config.js';
+import { Api } from './constructs/api.js';
+import { Archive } from './constructs/archive.js';
+import { Encryption } from './constructs/encryption.js';
+import { Evaluation } from './constructs/evaluation.js';
+import { Operations } from './constructs/operations.js';
+import { Paging } from './constructs/paging.js';
+import {
+  metricsNamespace,
+  PipelineFunction,
+  type PipelineFunctionProps,
+} from './constructs/pipeline-function.js';
+import { Store } from './constructs/store.js';
+
+export interface CalciphylaxisStackProps extends StackProps {
+  config: HospitalConfig;
+}
+
+/** Resource-name prefix: topics `calciphylaxis-pages`, ... as in the local stack. */
+export const resourcePrefix = 'calciphylaxis';
+
+/** Contract defaults the hospital file does not override. */
+const historyDays = 400;
+const duplicateTtlDays = 30;
+
+export function stackIdFor(config: HospitalConfig): string {
+  return `Calciphylaxis-${config.hospitalId}`;
+}
+
+export class CalciphylaxisStack extends Stack {
+  constructor(scope: Construct, id: string, props: CalciphylaxisStackProps) {
+    const { config, ...stackProps } = props;
+    super(scope, id, {
+      description: `Calciphylaxis alerting for ${config.displayName}`,
+      env: { account: config.account, region: config.region },
+      terminationProtection: true,
+      ...stackProps,
+    });
+    Tags.of(this).add('Application', 'calciphylaxis-alerting');
+    Tags.of(this).add('Hospital', config.hospitalId);
+    Tags.of(this).add('DataClassification', 'PHI');
+
+    const prefix = resourcePrefix;
+    const rulesJson = rulesConfigJson(config);
+
+    const encryption = new Encryption(this, 'Encryption', { aliasName: prefix });
+    const { key } = encryption;
+    const store = new Store(this, 'Store', { key, prefix });
+    const archive = new Archive(this, 'Archive', { key, dataRetentionDays: config.dataRetentionDays });
+    const paging = new Paging(this, 'Paging', {
+      key,
+      prefix,
+      hospitalName: config.displayName,
+      subscribers: config.subscriptions,
+    });
+
+    const environment: Record<string, string> = {
+      TABLE_NAME: store.table.tableName,
+      ARCHIVE_BUCKET: archive.bucket.bucketName,
+      PAGES_TOPIC_ARN: paging.topics.pages.topicArn,
+      NOTICES_TOPIC_ARN: paging.topics.notices.topicArn,
+      ESCALATIONS_TOPIC_ARN: paging.topics.escalations.topicArn,
+      RULES_CONFIG: rulesJson,
+      MAX_MESSAGE_BYTES: String(config.maxMessageBytes),
+      HISTORY_DAYS: String(historyDays),
+      DUPLICATE_TTL_DAYS: String(duplicateTtlDays),
+      POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
+    };
+    const pipelineFunction = (
+      settings: Omit<PipelineFunctionProps, 'prefix' | 'key' | 'environment'>,
+    ): PipelineFunction => {
+      const created = new PipelineFunction(this, capitalize(settings.name), {
+        ...settings,
+        prefix,
+        key,
+        environment,
+      });
+      created.allow(encryption.useStatement());
+      return created;
+    };
+
+    const syncNoDlq =
+      'Invoked synchronously by API Gateway: the caller gets the error (an HL7 AE or an HTTP 5xx) and retries; a Lambda DLQ only applies to asynchronous invocations.';
+    const ingest = pipelineFunction({
+      name: 'ingest',
+      description:
+        'HL7 v2 in: parse, validate, normalise, archive the raw message, store records, answer the ACK',
+      memorySizeMb: 1024,
+      // API Gateway stops waiting at 29 s.
+      timeout: Duration.seconds(28),
+      reservedConcurrency: 20,
+      noDeadLetterQueueReason: syncNoDlq,
+    });
+    ingest.allow(...store.recordWriteStatements());
+    archive.grantRawMessageWrites(ingest);
+
+    const evaluate = pipelineFunction({
+      name: 'evaluate',
+      description:
+        'Runs the calciphylaxis rules on new records from the table stream and publishes pages and notices',
+      memorySizeMb: 1024,
+      timeout: Duration.seconds(60),
+      // One concurrent batch per stream shard; 10 covers far more shards than this table will have.
+      reservedConcurrency: 10,
+      noDeadLetterQueueReason:
+        'Invoked by the DynamoDB stream event source mapping, whose on-failure destination (an encrypted SQS queue) receives failed batches; a Lambda DLQ only applies to asynchronous invocations.',
+    });
+    evaluate.allow(
+      ...store.readWriteStatements(),
+      paging.publishStatement(['pages', 'notices', 'escalations']),
+    );
+
+    const sweep = pipelineFunction({
+      name: 'sweep',
+      description: 'Every few minutes: escalations, repeats and overdue-monitoring rules',
+      memorySizeMb: 1024,
+      // Finishes before the next scheduled run starts.
+      timeout: Duration.seconds(Math.min(config.sweepEveryMinutes * 60 - 10, 300)),
+      // One sweep at a time: overlapping sweeps could escalate or repeat the same alert twice.
+      reservedConcurrency: 1,
+      noDeadLetterQueueReason:
+        'Scheduled every few minutes; each run re-reads all open alerts and overdue rules, so the next run does the work of a failed one, and failures raise the sweep Errors alarm. A queue of stale sweep events would have no use.',
+    });
+    sweep.allow(...store.readWriteStatements(), paging.publishStatement(['pages', 'notices', 'escalations']));
+
+    const admin = pipelineFunction({
+      name: 'admin',
+      description: 'Admin API: list open alerts, acknowledge an alert, enrol a patient in the cohort',
+      memorySizeMb: 512,
+      timeout: Duration.seconds(15),
+      reservedConcurrency: 5,
+      noDeadLetterQueueReason: syncNoDlq,
+    });
+    admin.allow(...store.readWriteStatements(), paging.publishStatement(['notices']));
+
+    const evaluation = new Evaluation(this, 'Evaluation', {
+      prefix,
+      key,
+      store,
+      evaluate,
+      sweep,
+      sweepEveryMinutes: config.sweepEveryMinutes,
+    });
+    const api = new Api(this, 'Api', { prefix, key, ingest, admin, senders: config.senders });
+    new Operations(this, 'Operations', {
+      prefix,
+      key,
+      alarmEmail: config.alarmEmail,
+      api: api.restApi,
+      ingest,
+      evaluate,
+      sweep,
+      admin,
+      failedRecords: evaluation.failedRecords,
+      clinicalTopics: paging.topics,
+      feedSilenceMinutes: config.feedSilenceMinutes,
+    });
+
+    const output = (id: string, value: string, description: string) =>
+      new CfnOutput(this, id, { value, description });
+    output('IngestUrl', api.ingestUrl, 'Where the lab feed POSTs HL7 v2 (SigV4-signed, execute-api:Invoke)');
+    output('SenderPolicy', api.senderPolicyJson, 'IAM policy for a lab feed sender role: POST /hl7 only');
+    output('AdminPolicy', api.adminPolicyJson, 'IAM policy for administrators: the admin routes only');
+    output('TableName', store.table.tableName, 'DynamoDB table');
+    output('ArchiveBucketName', archive.bucket.bucketName, 'Raw HL7 message archive');
+    output('PagesTopicArn', paging.topics.pages.topicArn, 'Critical alerts');
+    output('NoticesTopicArn', paging.topics.notices.topicArn, 'Urgent and advisory notices');
+    output('EscalationsTopicArn', paging.topics.escalations.topicArn, 'Unacknowledged critical alerts');
+    if (api.domain) {
+      output(
+        'MtlsDomainTarget',
+        api.domain.domainNameAliasDomainName,
+        'CNAME target for the mTLS domain name',
+      );
+    }
+  }
+}
+
+function capitalize(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}

@@ -1,0 +1,214 @@
+/**
+ * One hospital's deployment configuration (`config/hospitals/<id>.json`):
+ * where the stack goes, who gets paged, how long data is kept and the rules
+ * settings. Validated at synth time, so a bad file stops `cdk synth` with the
+ * file and the key in the message. The rules part reuses the runtime's own
+ * schema; only its time zone comes from the top level.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import {
+  ConfigError,
+  describeIssues,
+  parseRulesConfig,
+  type RulesConfig,
+  rulesConfigSchema,
+} from '../../lambdas/config/rules-config.js';
+import type { NotificationEvent, Severity } from '../../lambdas/domain/alerts.js';
+
+/** Where the checked-in hospital files live. */
+export const hospitalsDirectory = fileURLToPath(new URL('../../config/hospitals/', import.meta.url));
+
+/** API Gateway refuses request bodies above 10 MB, so a larger limit could never apply. */
+export const apiGatewayMaxBodyBytes = 10 * 1024 * 1024;
+
+export const notificationEvents = [
+  'opened',
+  'escalated',
+  'repeated',
+  'acknowledged',
+  'resolved',
+  'superseded',
+] as const satisfies readonly NotificationEvent[];
+
+export const severities = ['critical', 'urgent', 'advisory'] as const satisfies readonly Severity[];
+
+const hospitalId = z
+  .string()
+  .regex(
+    /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/,
+    'lower-case letters, digits and inner hyphens, 1-32 characters',
+  );
+
+/** Optional SNS filter policy: deliver only these events / severities to this subscriber. */
+const deliveryFilter = {
+  events: z
+    .array(z.enum(notificationEvents))
+    .min(1)
+    .optional()
+    .describe('Deliver only these events (SNS filter on the `event` message attribute).'),
+  severities: z
+    .array(z.enum(severities))
+    .min(1)
+    .optional()
+    .describe('Deliver only these severities (SNS filter on the `severity` message attribute).'),
+};
+
+const subscription = z.discriminatedUnion('protocol', [
+  z
+    .object({
+      protocol: z.literal('sms'),
+      endpoint: z.string().regex(/^\+[1-9]\d{6,14}$/, 'an E.164 phone number such as +15555550100'),
+      ...deliveryFilter,
+    })
+    .strict(),
+  z.object({ protocol: z.literal('email'), endpoint: z.email(), ...deliveryFilter }).strict(),
+  z
+    .object({
+      protocol: z.literal('https'),
+      endpoint: z.url({ protocol: /^https$/, hostname: z.regexes.domain }),
+      ...deliveryFilter,
+    })
+    .strict(),
+]);
+
+const subscriberList = z.array(subscription).min(1, 'at least one subscriber, or nobody would be told');
+
+const iamRoleArn = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/,
+    'an IAM role ARN (arn:aws:iam::<account>:role/<name>)',
+  );
+
+const mtls = z
+  .object({
+    truststoreBucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name'),
+    truststoreKey: z
+      .string()
+      .min(1)
+      .describe('Object key of the PEM bundle of the CAs that sign sender certificates.'),
+    domainName: z.string().regex(z.regexes.domain, 'a DNS name such as hl7.hospital.example.org'),
+    certificateArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, 'an ACM certificate ARN'),
+  })
+  .strict();
+
+export const hospitalConfigSchema = z
+  .object({
+    $schema: z.string().optional(),
+    hospitalId: hospitalId.describe('Must equal the file name without `.json`.'),
+    displayName: z.string().min(1),
+    account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
+    region: z.string().regex(/^[a-z]{2}(?:-[a-z]+)+-\d$/, 'an AWS region such as us-east-1'),
+    timeZone: rulesConfigSchema.shape.timeZone.describe(
+      'IANA zone for HL7 timestamps sent without an offset.',
+    ),
+    rules: rulesConfigSchema
+      .omit({ timeZone: true })
+      .prefault({})
+      .describe('Rules settings (lambdas/config/rules-config.ts) without timeZone.'),
+    subscriptions: z
+      .object({ pages: subscriberList, notices: subscriberList, escalations: subscriberList })
+      .strict()
+      .describe('Subscribers per topic: pages (critical), notices (urgent, advisory), escalations.'),
+    alarmEmail: z.email().describe('Receives the operational alarms (feed silence, errors, dead letters).'),
+    dataRetentionDays: z
+      .number()
+      .int()
+      .min(1)
+      .describe('Days raw messages and their access logs are kept in the archive.'),
+    feedSilenceMinutes: z
+      .number()
+      .int()
+      .min(5)
+      .max(1440)
+      .default(60)
+      .describe('Alarm when no message is accepted for this long.'),
+    senders: z
+      .object({
+        iamRoleArns: z.array(iamRoleArn).min(1).describe('Roles allowed to POST /hl7 (SigV4).'),
+        mtls: mtls.optional().describe('Custom domain with mutual TLS in front of the API.'),
+      })
+      .strict(),
+    sweepEveryMinutes: z.number().int().min(1).max(60).default(5),
+    maxMessageBytes: z.number().int().min(1024).max(apiGatewayMaxBodyBytes).default(1_048_576),
+  })
+  .strict();
+
+export type HospitalConfig = z.output<typeof hospitalConfigSchema>;
+export type HospitalConfigInput = z.input<typeof hospitalConfigSchema>;
+export type Subscription = z.output<typeof subscription>;
+
+/** Validates a parsed hospital file; `origin` (the file) starts every issue line. */
+export function parseHospitalConfig(input: unknown, origin: string): HospitalConfig {
+  const result = hospitalConfigSchema.safeParse(input);
+  if (!result.success) {
+    throw configError(origin, describeIssues(result.error));
+  }
+  rulesConfigJson(result.data, origin);
+  return result.data;
+}
+
+/** Reads and validates `config/hospitals/<hospitalId>.json` (or the same name under `directory`). */
+export function loadHospitalConfig(hospitalIdInput: string, directory = hospitalsDirectory): HospitalConfig {
+  const idCheck = hospitalId.safeParse(hospitalIdInput);
+  if (!idCheck.success) {
+    throw configError('-c hospital', [
+      `"${hospitalIdInput}": ${idCheck.error.issues[0]?.message ?? 'invalid'}`,
+    ]);
+  }
+  const file = resolve(directory, `${hospitalIdInput}.json`);
+  const origin = relative(process.cwd(), file) || file;
+  if (!existsSync(file)) {
+    throw configError(origin, ['(file): not found; add it or pick another hospital with -c hospital=<id>']);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error: unknown) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw configError(origin, [`(file): not valid JSON: ${detail}`]);
+  }
+  const config = parseHospitalConfig(raw, origin);
+  if (config.hospitalId !== hospitalIdInput) {
+    throw configError(origin, [
+      `hospitalId: "${config.hospitalId}" does not match the file name "${hospitalIdInput}"`,
+    ]);
+  }
+  return config;
+}
+
+/** The runtime rules configuration (RULES_CONFIG): the hospital's rules plus its time zone. */
+export function rulesConfigFor(config: HospitalConfig): RulesConfig {
+  return parseRulesConfig(
+    { ...config.rules, timeZone: config.timeZone },
+    `hospital ${config.hospitalId} rules`,
+  );
+}
+
+/**
+ * Lambda allows 4 KB of environment per function in all; the rules JSON gets
+ * most of it, the rest is names, ARNs and numbers.
+ */
+export const maxRulesConfigBytes = 3 * 1024;
+
+/** RULES_CONFIG as the functions receive it; fails naming `rules` when it cannot fit the Lambda environment. */
+export function rulesConfigJson(config: HospitalConfig, origin = `hospital ${config.hospitalId}`): string {
+  const json = JSON.stringify(rulesConfigFor(config));
+  const bytes = Buffer.byteLength(json);
+  if (bytes > maxRulesConfigBytes) {
+    throw configError(origin, [
+      `rules: ${bytes} bytes as JSON, over the ${maxRulesConfigBytes} that fit in the Lambda environment (RULES_CONFIG); shorten the code maps`,
+    ]);
+  }
+  return json;
+}
+
+function configError(origin: string, issues: string[]): ConfigError {
+  const lines = issues.map((issue) => `${origin}: ${issue}`);
+  return new ConfigError(lines.join('\n'), lines);
+}

@@ -1,0 +1,239 @@
+/**
+ * The REST API: `POST /hl7` for the lab feed and the admin routes, all with
+ * IAM (SigV4) auth, request validation, stage throttling, KMS-encrypted
+ * access logs, ERROR-level execution logs without data tracing (no PHI in
+ * logs) and X-Ray. A resource policy lets only the configured sender roles
+ * post HL7; an optional custom domain adds mutual TLS.
+ *
+ * Body size: API Gateway refuses bodies over 10 MB; the ingest handler
+ * enforces the hospital's smaller `maxMessageBytes` (MAX_MESSAGE_BYTES) and
+ * answers AR above it.
+ */
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import type { HospitalConfig } from '../config/hospital-config.js';
+import type { PipelineFunction } from './pipeline-function.js';
+
+export interface ApiProps {
+  prefix: string;
+  key: kms.IKey;
+  ingest: PipelineFunction;
+  admin: PipelineFunction;
+  senders: HospitalConfig['senders'];
+}
+
+export const stageName = 'v1';
+
+/** Steady rate and burst for the whole stage: far above a lab feed's pace, far below what would hurt DynamoDB. */
+const throttling = { rateLimit: 50, burstLimit: 100 };
+
+/** The resource-policy form of "POST /hl7 on any stage of this API". */
+const postHl7 = 'execute-api:/*/POST/hl7';
+
+export class Api extends Construct {
+  readonly restApi: apigw.RestApi;
+  /** Where the lab feed posts: the mTLS custom domain when configured, else the execute-api URL. */
+  readonly ingestUrl: string;
+  /** IAM policy JSON a lab feed sender role needs: execute-api:Invoke on POST /hl7, nothing else. */
+  readonly senderPolicyJson: string;
+  /** IAM policy JSON an administrator (or the admin CLI) needs for the admin routes. */
+  readonly adminPolicyJson: string;
+  readonly domain?: apigw.DomainName;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const { mtls } = props.senders;
+
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      logGroupName: `/aws/apigateway/${props.prefix}-api-access`,
+      encryptionKey: props.key,
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.restApi = new apigw.RestApi(this, 'RestApi', {
+      restApiName: `${props.prefix}-api`,
+      description:
+        'Calciphylaxis alerting: HL7 v2 ingest (POST /hl7) and admin routes. IAM auth on every route.',
+      endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
+      // With mutual TLS the default endpoint would let callers skip the certificate check.
+      disableExecuteApiEndpoint: mtls !== undefined,
+      policy: senderResourcePolicy(props.senders.iamRoleArns),
+      cloudWatchRole: true,
+      // The API Gateway logging role is an account-wide setting other APIs may rely on.
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName,
+        accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields({
+          caller: true,
+          httpMethod: true,
+          ip: true,
+          protocol: true,
+          requestTime: true,
+          resourcePath: true,
+          responseLength: true,
+          status: true,
+          user: true,
+        }),
+        loggingLevel: apigw.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        tracingEnabled: true,
+        throttlingRateLimit: throttling.rateLimit,
+        throttlingBurstLimit: throttling.burstLimit,
+      },
+    });
+
+    // Created here (not by API Gateway on first error) so execution logs are KMS-encrypted and expire.
+    const executionLogs = new logs.LogGroup(this, 'ExecutionLogs', {
+      logGroupName: `API-Gateway-Execution-Logs_${this.restApi.restApiId}/${stageName}`,
+      encryptionKey: props.key,
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.restApi.deploymentStage.node.addDependency(executionLogs);
+
+    this.addRoutes(props);
+
+    if (mtls) {
+      this.domain = new apigw.DomainName(this, 'MtlsDomain', {
+        domainName: mtls.domainName,
+        certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', mtls.certificateArn),
+        endpointType: apigw.EndpointType.REGIONAL,
+        securityPolicy: apigw.SecurityPolicy.TLS_1_2,
+        mtls: {
+          bucket: s3.Bucket.fromBucketName(this, 'Truststore', mtls.truststoreBucket),
+          key: mtls.truststoreKey,
+        },
+      });
+      this.domain.addBasePathMapping(this.restApi, { stage: this.restApi.deploymentStage });
+      this.ingestUrl = `https://${mtls.domainName}/hl7`;
+    } else {
+      this.ingestUrl = this.restApi.urlForPath('/hl7');
+    }
+
+    const invokePolicy = (sid: string, routes: [string, string][]) =>
+      stack.toJsonString({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: sid,
+            Effect: 'Allow',
+            Action: 'execute-api:Invoke',
+            Resource: routes.map(([method, path]) => this.restApi.arnForExecuteApi(method, path, stageName)),
+          },
+        ],
+      });
+    this.senderPolicyJson = invokePolicy('PostHl7Only', [['POST', '/hl7']]);
+    this.adminPolicyJson = invokePolicy('CalciphylaxisAdmin', [
+      ['GET', '/alerts'],
+      ['POST', '/alerts/*/ack'],
+      ['POST', '/patients/*/*/cohort'],
+    ]);
+
+    this.acknowledgeFindings();
+  }
+
+  private addRoutes(props: ApiProps): void {
+    const validator = this.restApi.addRequestValidator('BodyAndParameters', {
+      requestValidatorName: 'body-and-parameters',
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+    const iamAuth = (required: string[]): apigw.MethodOptions => ({
+      authorizationType: apigw.AuthorizationType.IAM,
+      requestValidator: validator,
+      requestParameters: Object.fromEntries(
+        required.map((parameter) => [`method.request.${parameter}`, true]),
+      ),
+    });
+    // No test-invoke permission: nothing but the deployed stage may call the functions.
+    const ingest = new apigw.LambdaIntegration(props.ingest.function, { allowTestInvoke: false });
+    const admin = new apigw.LambdaIntegration(props.admin.function, { allowTestInvoke: false });
+    const root = this.restApi.root;
+
+    // HL7 over HTTP requires Content-Type (application/hl7-v2, x-application/hl7-v2+er7 or text/plain).
+    root.addResource('hl7').addMethod('POST', ingest, iamAuth(['header.Content-Type']));
+
+    const alerts = root.addResource('alerts');
+    alerts.addMethod('GET', admin, iamAuth([]));
+    alerts
+      .addResource('{id}')
+      .addResource('ack')
+      .addMethod('POST', admin, iamAuth(['path.id']));
+    root
+      .addResource('patients')
+      .addResource('{facility}')
+      .addResource('{mrn}')
+      .addResource('cohort')
+      .addMethod('POST', admin, iamAuth(['path.facility', 'path.mrn']));
+  }
+
+  private acknowledgeFindings(): void {
+    const api = Validations.of(this.restApi);
+    api.acknowledge({
+      id: 'AwsSolutions-COG4',
+      reason:
+        'IAM (SigV4) auth on purpose: callers are machines and staff roles of the hospital AWS account (lab feed sender roles, admin roles via IAM Identity Center), not end users of a Cognito user pool.',
+    });
+    api.acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason:
+        'The account-level API Gateway logging role uses the AWS-maintained policy that only allows writing CloudWatch Logs; it is assumable only by apigateway.amazonaws.com.',
+    });
+    const stage = Validations.of(this.restApi.deploymentStage);
+    stage.acknowledge({
+      id: 'AwsSolutions-APIG3',
+      reason:
+        'Every route requires a SigV4 signature, checked by API Gateway before any code runs, and the stage is throttled. AWS managed WAF rule sets treat HL7 as web traffic and would block legitimate messages (SizeRestrictions_BODY stops bodies over 8 KB; pipes and carets trip injection rules). A hospital that mandates WAF can associate its web ACL with the stage.',
+    });
+    stage.acknowledge({
+      id: 'HIPAA.Security-APIGWCacheEnabledAndEncrypted',
+      reason:
+        'No cache on purpose: POST /hl7 and the admin routes must reach the functions every time; a cached alert list or acknowledgement would be stale or wrong, and no cache means no PHI held by API Gateway.',
+    });
+    stage.acknowledge({
+      id: 'HIPAA.Security-APIGWSSLEnabled',
+      reason:
+        'A stage client certificate authenticates API Gateway to an HTTP backend; every integration here is a Lambda proxy called inside AWS with IAM, so there is no backend to present it to. Clients reach the API over TLS only.',
+    });
+  }
+}
+
+/**
+ * Only the configured sender roles may POST /hl7: an Allow for their accounts
+ * limited to those role ARNs (so a role in another account works), and a Deny
+ * for every other principal, however broad its own IAM policy. The admin
+ * routes are left to the hospital account's IAM policies.
+ */
+function senderResourcePolicy(senderRoleArns: string[]): iam.PolicyDocument {
+  const senderAccounts = [...new Set(senderRoleArns.map((arn) => arn.split(':')[4] ?? ''))];
+  return new iam.PolicyDocument({
+    statements: [
+      new iam.PolicyStatement({
+        sid: 'LabFeedSendersMayPostHl7',
+        effect: iam.Effect.ALLOW,
+        principals: senderAccounts.map((account) => new iam.AccountPrincipal(account)),
+        actions: ['execute-api:Invoke'],
+        resources: [postHl7],
+        conditions: { ArnEquals: { 'aws:PrincipalArn': senderRoleArns } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'NobodyElsePostsHl7',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['execute-api:Invoke'],
+        resources: [postHl7],
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': senderRoleArns } },
+      }),
+    ],
+  });
+}

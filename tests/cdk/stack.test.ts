@@ -1,0 +1,623 @@
+/**
+ * The example hospital's stack, synthesised once: what a hospital's security
+ * reviewer and the on-call engineer rely on. Encryption with the one key,
+ * the table contract, the stream failure policy, IAM on every route,
+ * least-privilege policies, the alarms, and a clean cdk-nag report.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseRulesConfig } from '../../lambdas/config/rules-config.js';
+import type { CalciphylaxisStack } from '../../lib/calciphylaxis-stack.js';
+import { type HospitalConfig, loadHospitalConfig } from '../../lib/config/hospital-config.js';
+import { type BuiltStack, buildStack, buildTimeoutMs } from './support/build-stack.js';
+import {
+  actionsOf,
+  apiRoutes,
+  defined,
+  getAtt,
+  identityPolicyStatements,
+  logicalIdOf,
+  type Resource,
+  renderJoin,
+  resourceList,
+  resourcesOf,
+  type Statement,
+} from './support/template-queries.js';
+
+let built: BuiltStack;
+let template: Template;
+let stack: CalciphylaxisStack;
+let config: HospitalConfig;
+let keyArn: ReturnType<typeof getAtt>;
+let tableId: string;
+
+beforeAll(() => {
+  config = loadHospitalConfig('example');
+  built = buildStack(config);
+  ({ template, stack } = built);
+  keyArn = getAtt(logicalIdOf(template, 'AWS::KMS::Key', 'EncryptionKey'), 'Arn');
+  tableId = logicalIdOf(template, 'AWS::DynamoDB::Table', 'StoreTable');
+}, buildTimeoutMs);
+
+afterAll(() => built.cleanup());
+
+const functionsByName = () => {
+  const byName = new Map<string, { id: string; resource: Resource }>();
+  for (const [id, resource] of Object.entries(resourcesOf(template, 'AWS::Lambda::Function'))) {
+    byName.set(String(resource.Properties.FunctionName), { id, resource });
+  }
+  return byName;
+};
+
+const functionId = (name: string): string => {
+  const found = functionsByName().get(`calciphylaxis-${name}`);
+  if (!found) {
+    throw new Error(`no function calciphylaxis-${name}`);
+  }
+  return found.id;
+};
+
+/** The statements of the managed policy attached to a function's role. */
+const policyOf = (name: string): Statement[] => {
+  const fn = defined(resourcesOf(template, 'AWS::Lambda::Function')[functionId(name)], name);
+  const roleId = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  const policies = Object.values(resourcesOf(template, 'AWS::IAM::ManagedPolicy')).filter((policy) =>
+    (policy.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleId),
+  );
+  expect(policies).toHaveLength(1);
+  return (defined(policies[0], `${name} policy`).Properties.PolicyDocument as { Statement: Statement[] })
+    .Statement;
+};
+
+const allowedActions = (name: string): string[] => policyOf(name).flatMap(actionsOf).sort();
+
+describe('encryption: one customer-managed key for everything holding PHI', () => {
+  it('has one KMS key, rotated, kept on stack deletion', () => {
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.hasResource('AWS::KMS::Key', {
+      Properties: { EnableKeyRotation: true },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  it('lets CloudWatch Logs use the key only for this account and region, and alarms publish to encrypted topics', () => {
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'logs.us-east-1.amazonaws.com' },
+            Condition: {
+              ArnLike: {
+                'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:us-east-1:111111111111:log-group:*',
+              },
+            },
+          }),
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('encrypts the table, the archive, every topic, the queue, every log group and the backup vault with it', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: keyArn },
+    });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          { ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyArn } },
+        ],
+      },
+    });
+    const topics = Object.values(resourcesOf(template, 'AWS::SNS::Topic'));
+    expect(topics.map((topic) => topic.Properties.TopicName).sort()).toEqual([
+      'calciphylaxis-escalations',
+      'calciphylaxis-notices',
+      'calciphylaxis-operations',
+      'calciphylaxis-pages',
+    ]);
+    for (const topic of topics) {
+      expect(topic.Properties.KmsMasterKeyId).toEqual(keyArn);
+    }
+    for (const queue of Object.values(resourcesOf(template, 'AWS::SQS::Queue'))) {
+      expect(queue.Properties.KmsMasterKeyId).toEqual(keyArn);
+    }
+    const logGroups = Object.values(resourcesOf(template, 'AWS::Logs::LogGroup'));
+    expect(logGroups.length).toBeGreaterThanOrEqual(6); // 4 functions + API access + API execution
+    for (const logGroup of logGroups) {
+      expect(logGroup.Properties.KmsKeyId).toEqual(keyArn);
+      expect(logGroup.Properties.RetentionInDays).toBeGreaterThan(0);
+    }
+    template.hasResourceProperties('AWS::Backup::BackupVault', { EncryptionKeyArn: keyArn });
+  });
+});
+
+describe('table: exactly the shared single-table contract', () => {
+  it('is on-demand, keyed pk/sk, with TTL on expiresAt, PITR, deletion protection and RETAIN', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        TableName: 'calciphylaxis-alerting',
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      },
+    });
+  });
+
+  it('has the two sparse indexes openAlerts and cohort, projecting all attributes', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'openAlerts',
+          KeySchema: [
+            { AttributeName: 'openAlertsPk', KeyType: 'HASH' },
+            { AttributeName: 'openAlertsSk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: 'cohort',
+          KeySchema: [
+            { AttributeName: 'cohortPk', KeyType: 'HASH' },
+            { AttributeName: 'cohortSk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    });
+  });
+
+  it('is in an AWS Backup plan', () => {
+    template.hasResourceProperties('AWS::Backup::BackupSelection', {
+      BackupSelection: { Resources: [getAtt(tableId, 'Arn')] },
+    });
+  });
+});
+
+describe('evaluate: the stream event source and its failure policy', () => {
+  it('reads the table stream with partial failures, bisect, bounded retries and age, and an on-failure queue', () => {
+    const mappings = Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping'));
+    expect(mappings).toHaveLength(1);
+    const mapping = mappings[0]?.Properties ?? {};
+    expect(mapping.EventSourceArn).toEqual(getAtt(tableId, 'StreamArn'));
+    expect(mapping.FunctionName).toEqual({ Ref: functionId('evaluate') });
+    expect(mapping.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    expect(mapping.BisectBatchOnFunctionError).toBe(true);
+    expect(mapping.StartingPosition).toBe('TRIM_HORIZON');
+    expect(mapping.BatchSize).toBe(50);
+    // Unbounded (-1) would block a patient's shard for the stream's 24 hours.
+    expect(mapping.MaximumRetryAttempts).toBeGreaterThanOrEqual(0);
+    expect(mapping.MaximumRetryAttempts).toBeLessThanOrEqual(10);
+    expect(mapping.MaximumRecordAgeInSeconds).toBeGreaterThan(0);
+    expect(mapping.MaximumRecordAgeInSeconds).toBeLessThanOrEqual(3600);
+    const queueId = logicalIdOf(template, 'AWS::SQS::Queue', 'EvaluationFailedStreamRecords');
+    expect(mapping.DestinationConfig).toEqual({ OnFailure: { Destination: getAtt(queueId, 'Arn') } });
+  });
+
+  it('is invoked only for INSERTs of observations, medication orders, diagnoses and enrolments', () => {
+    const mapping =
+      Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping'))[0]?.Properties ?? {};
+    const filters = (mapping.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
+    expect(filters.map((filter) => JSON.parse(filter.Pattern))).toEqual([
+      {
+        eventName: ['INSERT'],
+        dynamodb: {
+          NewImage: { itemType: { S: ['observation', 'medicationOrder', 'diagnosis', 'cohortEnrolment'] } },
+        },
+      },
+    ]);
+  });
+
+  it('runs the sweep on the configured schedule', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: `rate(${config.sweepEveryMinutes} minutes)`,
+      Targets: [Match.objectLike({ Arn: getAtt(functionId('sweep'), 'Arn') })],
+    });
+  });
+});
+
+describe('API: IAM auth on every route', () => {
+  it('has exactly the ingest and admin routes, each with IAM auth and the request validator', () => {
+    const routes = apiRoutes(template);
+    expect([...routes.keys()].sort()).toEqual([
+      'GET /alerts',
+      'POST /alerts/{id}/ack',
+      'POST /hl7',
+      'POST /patients/{facility}/{mrn}/cohort',
+    ]);
+    const validatorId = logicalIdOf(
+      template,
+      'AWS::ApiGateway::RequestValidator',
+      'ApiRestApiBodyAndParameters',
+    );
+    template.hasResourceProperties('AWS::ApiGateway::RequestValidator', {
+      ValidateRequestBody: true,
+      ValidateRequestParameters: true,
+    });
+    for (const [route, method] of routes) {
+      expect(method.Properties.AuthorizationType, route).toBe('AWS_IAM');
+      expect(method.Properties.RequestValidatorId, route).toEqual({ Ref: validatorId });
+    }
+  });
+
+  it('sends POST /hl7 to ingest and the admin routes to admin', () => {
+    const routes = apiRoutes(template);
+    const target = (route: string) =>
+      renderJoin((defined(routes.get(route), route).Properties.Integration as { Uri: unknown }).Uri);
+    expect(target('POST /hl7')).toContain(`<${functionId('ingest')}.Arn>`);
+    for (const route of ['GET /alerts', 'POST /alerts/{id}/ack', 'POST /patients/{facility}/{mrn}/cohort']) {
+      expect(target(route), route).toContain(`<${functionId('admin')}.Arn>`);
+    }
+  });
+
+  it('logs errors without request data, traces, throttles and writes access logs', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      TracingEnabled: true,
+      AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
+      MethodSettings: [
+        Match.objectLike({
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+          ThrottlingRateLimit: Match.anyValue(),
+          ThrottlingBurstLimit: Match.anyValue(),
+        }),
+      ],
+    });
+  });
+
+  it('lets only the configured sender roles POST /hl7 (resource policy)', () => {
+    const api = defined(Object.values(resourcesOf(template, 'AWS::ApiGateway::RestApi'))[0], 'RestApi');
+    const statements = (api.Properties.Policy as { Statement: Statement[] }).Statement;
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Resource: 'execute-api:/*/POST/hl7',
+        Condition: { ArnNotEquals: { 'aws:PrincipalArn': config.senders.iamRoleArns } },
+      }),
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Resource: 'execute-api:/*/POST/hl7',
+        Condition: { ArnEquals: { 'aws:PrincipalArn': config.senders.iamRoleArns } },
+      }),
+    );
+  });
+
+  it('outputs the ingest URL and the sender policy: execute-api:Invoke on POST /hl7 and nothing else', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(renderJoin(outputs.IngestUrl?.Value)).toMatch(
+      /^https:\/\/<ApiRestApi\w+>\.execute-api\.us-east-1\.<AWS::URLSuffix>\/<\w+>\/hl7$/,
+    );
+    const senderPolicy = JSON.parse(renderJoin(outputs.SenderPolicy?.Value)) as { Statement: Statement[] };
+    expect(senderPolicy.Statement).toHaveLength(1);
+    expect(senderPolicy.Statement[0]).toMatchObject({ Effect: 'Allow', Action: 'execute-api:Invoke' });
+    expect(resourceList(senderPolicy.Statement[0] as Statement)).toEqual([
+      expect.stringMatching(/^arn:aws:execute-api:us-east-1:111111111111:<ApiRestApi\w+>\/v1\/POST\/hl7$/),
+    ]);
+    for (const name of ['TableName', 'PagesTopicArn', 'NoticesTopicArn', 'EscalationsTopicArn']) {
+      expect(outputs[name], name).toBeDefined();
+    }
+  });
+});
+
+describe('functions: runtime, tracing, concurrency, environment', () => {
+  it('are exactly the four pipeline functions, each Node.js 22 on arm64 with X-Ray and reserved concurrency', () => {
+    const functions = functionsByName();
+    expect([...functions.keys()].sort()).toEqual([
+      'calciphylaxis-admin',
+      'calciphylaxis-evaluate',
+      'calciphylaxis-ingest',
+      'calciphylaxis-sweep',
+    ]);
+    for (const [name, { resource }] of functions) {
+      expect(resource.Properties.Runtime, name).toBe('nodejs22.x');
+      expect(resource.Properties.Architectures, name).toEqual(['arm64']);
+      expect(resource.Properties.TracingConfig, name).toEqual({ Mode: 'Active' });
+      expect(resource.Properties.ReservedConcurrentExecutions, name).toBeGreaterThan(0);
+    }
+    // One sweep at a time, or an alert could escalate twice.
+    expect(functions.get('calciphylaxis-sweep')?.resource.Properties.ReservedConcurrentExecutions).toBe(1);
+  });
+
+  it('give every function the shared environment contract, with the hospital rules parseable at cold start', () => {
+    for (const [name, { resource }] of functionsByName()) {
+      const variables = (resource.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(variables.TABLE_NAME, name).toEqual({ Ref: tableId });
+      expect(Object.keys(variables), name).toEqual(
+        expect.arrayContaining([
+          'ARCHIVE_BUCKET',
+          'PAGES_TOPIC_ARN',
+          'NOTICES_TOPIC_ARN',
+          'ESCALATIONS_TOPIC_ARN',
+          'HISTORY_DAYS',
+          'DUPLICATE_TTL_DAYS',
+        ]),
+      );
+      expect(variables.MAX_MESSAGE_BYTES, name).toBe(String(config.maxMessageBytes));
+      expect(variables.POWERTOOLS_METRICS_NAMESPACE, name).toBe('CalciphylaxisAlerting');
+      expect(variables.POWERTOOLS_SERVICE_NAME, name).toBe(name.replace('calciphylaxis-', ''));
+      expect(variables.NODE_OPTIONS, name).toBe('--enable-source-maps');
+      const rules = parseRulesConfig(JSON.parse(String(variables.RULES_CONFIG)), name);
+      expect(rules.timeZone).toBe(config.timeZone);
+      expect(rules.localDrugCodes).toEqual(config.rules.localDrugCodes);
+    }
+  });
+});
+
+describe('IAM: least privilege', () => {
+  const dataServices = /^(dynamodb|s3|sns|sqs|kms):/;
+
+  it('has no wildcard action in any identity policy statement', () => {
+    const statements = identityPolicyStatements(template);
+    expect(statements.length).toBeGreaterThan(10);
+    for (const { owner, statement } of statements) {
+      for (const action of actionsOf(statement)) {
+        expect(action.includes('*'), `${owner}: ${action}`).toBe(false);
+      }
+    }
+  });
+
+  it('uses Resource "*" only for actions AWS cannot scope (X-Ray, ListStreams), never for data actions', () => {
+    for (const { owner, statement } of identityPolicyStatements(template)) {
+      if (resourceList(statement).includes('*')) {
+        for (const action of actionsOf(statement)) {
+          expect(
+            ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'dynamodb:ListStreams'],
+            owner,
+          ).toContain(action);
+        }
+      }
+    }
+  });
+
+  it('has no wildcard Allow in the bucket, topic and queue resource policies', () => {
+    for (const type of ['AWS::S3::BucketPolicy', 'AWS::SNS::TopicPolicy', 'AWS::SQS::QueuePolicy']) {
+      for (const [id, resource] of Object.entries(resourcesOf(template, type))) {
+        const document = resource.Properties.PolicyDocument as { Statement: Statement[] };
+        for (const statement of document.Statement.filter((s) => s.Effect === 'Allow')) {
+          for (const action of actionsOf(statement)) {
+            expect(action.includes('*'), `${id}: ${action}`).toBe(false);
+          }
+        }
+      }
+    }
+  });
+
+  it('uses managed policies only: no inline policies anywhere', () => {
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+    for (const role of Object.values(resourcesOf(template, 'AWS::IAM::Role'))) {
+      expect(role.Properties.Policies).toBeUndefined();
+    }
+  });
+
+  it('lets ingest write records and archive raw messages, and nothing else on data', () => {
+    expect(allowedActions('ingest').filter((action) => dataServices.test(action))).toEqual([
+      'dynamodb:BatchWriteItem',
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'kms:Decrypt',
+      'kms:DescribeKey',
+      'kms:Encrypt',
+      'kms:GenerateDataKey',
+      's3:PutObject',
+    ]);
+  });
+
+  it('lets no function delete or scan the table', () => {
+    for (const name of ['ingest', 'evaluate', 'sweep', 'admin']) {
+      expect(allowedActions(name), name).not.toContain('dynamodb:DeleteItem');
+      expect(allowedActions(name), name).not.toContain('dynamodb:Scan');
+    }
+  });
+
+  it('lets evaluate and sweep publish to the three clinical topics, admin to notices only', () => {
+    const publishTargets = (name: string) =>
+      policyOf(name)
+        .filter((statement) => actionsOf(statement).includes('sns:Publish'))
+        .flatMap(resourceList)
+        .map((resource) => renderJoin(resource))
+        .sort();
+    const topicRef = (prefix: string) => `<${logicalIdOf(template, 'AWS::SNS::Topic', prefix)}>`;
+    const clinical = [
+      topicRef('PagingEscalations'),
+      topicRef('PagingNotices'),
+      topicRef('PagingPages'),
+    ].sort();
+    expect(publishTargets('evaluate')).toEqual(clinical);
+    expect(publishTargets('sweep')).toEqual(clinical);
+    expect(publishTargets('admin')).toEqual([topicRef('PagingNotices')]);
+    expect(publishTargets('ingest')).toEqual([]);
+  });
+
+  it('lets only evaluate read the stream and send to the failed-records queue', () => {
+    for (const name of ['ingest', 'sweep', 'admin']) {
+      expect(allowedActions(name), name).not.toContain('dynamodb:GetRecords');
+      expect(allowedActions(name), name).not.toContain('sqs:SendMessage');
+    }
+    expect(allowedActions('evaluate')).toEqual(
+      expect.arrayContaining(['dynamodb:GetRecords', 'sqs:SendMessage']),
+    );
+  });
+});
+
+describe('archive bucket', () => {
+  it('is versioned, private, TLS-only, access-logged and expires after the retention period', () => {
+    const archiveId = logicalIdOf(template, 'AWS::S3::Bucket', 'ArchiveRawMessages');
+    const logsId = logicalIdOf(template, 'AWS::S3::Bucket', 'ArchiveAccessLogs');
+    template.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        VersioningConfiguration: { Status: 'Enabled' },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        LoggingConfiguration: Match.objectLike({ DestinationBucketName: { Ref: logsId } }),
+        LifecycleConfiguration: {
+          Rules: [Match.objectLike({ ExpirationInDays: config.dataRetentionDays, Status: 'Enabled' })],
+        },
+      }),
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: archiveId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('paging topics', () => {
+  it('refuse publishing without TLS', () => {
+    const policies = Object.values(resourcesOf(template, 'AWS::SNS::TopicPolicy'));
+    expect(policies).toHaveLength(4);
+    for (const policy of policies) {
+      expect((policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
+    }
+  });
+
+  it('subscribe the configured endpoints, with a filter policy only where the file narrows one', () => {
+    const subscriptions = Object.values(resourcesOf(template, 'AWS::SNS::Subscription'));
+    const configured = Object.values(config.subscriptions).flat().length + 1; // + the alarm e-mail
+    expect(subscriptions).toHaveLength(configured);
+    const filtered = subscriptions.filter(
+      (subscription) => subscription.Properties.FilterPolicy !== undefined,
+    );
+    expect(filtered.map((subscription) => subscription.Properties)).toEqual([
+      expect.objectContaining({
+        Protocol: 'sms',
+        Endpoint: '+15555550101',
+        FilterPolicy: { event: ['opened'], severity: ['urgent'] },
+      }),
+    ]);
+  });
+});
+
+describe('alarms to the operations topic', () => {
+  const alarms = () => Object.entries(resourcesOf(template, 'AWS::CloudWatch::Alarm'));
+
+  it('send every alarm (and its recovery) to the operations topic, which the alarm e-mail receives', () => {
+    const operationsTopic = { Ref: logicalIdOf(template, 'AWS::SNS::Topic', 'OperationsTopic') };
+    for (const [id, alarm] of alarms()) {
+      expect(alarm.Properties.AlarmActions, id).toEqual([operationsTopic]);
+      expect(alarm.Properties.OKActions, id).toEqual([operationsTopic]);
+    }
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: config.alarmEmail,
+      TopicArn: operationsTopic,
+    });
+  });
+
+  it('raise feed silence when fewer than 1 message is accepted in feedSilenceMinutes, missing data breaching', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'CalciphylaxisAlerting',
+      MetricName: 'MessagesAccepted',
+      Dimensions: [{ Name: 'service', Value: 'ingest' }],
+      Statistic: 'Sum',
+      Period: config.feedSilenceMinutes * 60,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      TreatMissingData: 'breaching',
+    });
+  });
+
+  it('cover API 5xx, AR rate, stream iterator age, dead letters, publish and delivery failures', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: '5XXError',
+      Namespace: 'AWS/ApiGateway',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'IteratorAge',
+      Namespace: 'AWS/Lambda',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    const metricNamesInExpressions = alarms().flatMap(([, alarm]) =>
+      (
+        (alarm.Properties.Metrics as { MetricStat?: { Metric: { MetricName: string } } }[] | undefined) ?? []
+      ).map((metric) => metric.MetricStat?.Metric.MetricName),
+    );
+    expect(metricNamesInExpressions).toEqual(expect.arrayContaining(['MessagesRejected', 'PublishFailures']));
+    const snsFailureAlarms = alarms().filter(
+      ([, alarm]) => alarm.Properties.MetricName === 'NumberOfNotificationsFailed',
+    );
+    expect(snsFailureAlarms).toHaveLength(3);
+  });
+
+  it('watch errors and throttles of every function', () => {
+    for (const name of ['ingest', 'evaluate', 'sweep', 'admin']) {
+      for (const metricName of ['Errors', 'Throttles']) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/Lambda',
+          MetricName: metricName,
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId(name) } }],
+        });
+      }
+    }
+  });
+
+  it('have a dashboard', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+});
+
+describe('cdk-nag (AwsSolutions and HIPAA Security)', () => {
+  it.each([
+    ['AwsSolutions', () => new AwsSolutionsChecks()],
+    ['HIPAA.Security', () => new HIPAASecurityChecks()],
+  ])('%s reports no unacknowledged finding', (_, pack) => {
+    const report = pack().validateScope(stack);
+    expect(
+      report.violations.map(
+        (violation) =>
+          `${violation.ruleName} ${violation.violatingResources.map((r) => r.constructPath).join(', ')}`,
+      ),
+    ).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+
+  it('does report findings (the check is live): an unencrypted, unlogged bucket fails', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'calciphylaxis-cdk-'));
+    try {
+      const scratch = new Stack(new App({ outdir }), 'Scratch');
+      new s3.Bucket(scratch, 'Plain');
+      const report = new AwsSolutionsChecks().validateScope(scratch);
+      expect(report.success).toBe(false);
+      expect(report.violations.map((violation) => violation.ruleName)).toEqual(
+        expect.arrayContaining(['AwsSolutions-S1', 'AwsSolutions-S10']),
+      );
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});

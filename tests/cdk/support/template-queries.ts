@@ -1,0 +1,118 @@
+/**
+ * Small readers over a synthesised template, so the stack tests can ask
+ * "which routes exist", "which IAM statements are there" in a few words.
+ */
+import type { Template } from 'aws-cdk-lib/assertions';
+
+export interface Resource {
+  Type: string;
+  Properties: Record<string, unknown>;
+  DeletionPolicy?: string;
+  DependsOn?: string[];
+}
+
+export interface Statement {
+  Effect: 'Allow' | 'Deny';
+  Action: string | string[];
+  Resource?: unknown;
+  Principal?: unknown;
+  Condition?: Record<string, unknown>;
+  Sid?: string;
+}
+
+export function resourcesOf(template: Template, type: string): Record<string, Resource> {
+  return template.findResources(type) as Record<string, Resource>;
+}
+
+/** The one resource of a type whose logical id starts with `prefix`. */
+export function logicalIdOf(template: Template, type: string, prefix: string): string {
+  const ids = Object.keys(resourcesOf(template, type)).filter((id) => id.startsWith(prefix));
+  if (ids.length !== 1) {
+    throw new Error(`expected one ${type} starting with ${prefix}, found ${ids.join(', ') || 'none'}`);
+  }
+  return ids[0] as string;
+}
+
+/** The value, or a failure naming what was missing. */
+export function defined<T>(value: T | undefined, what: string): T {
+  if (value === undefined) {
+    throw new Error(`missing: ${what}`);
+  }
+  return value;
+}
+
+export function actionsOf(statement: Statement): string[] {
+  return Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+}
+
+export function resourceList(statement: Statement): unknown[] {
+  return Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+}
+
+/** Every statement of every identity policy: managed, inline (AWS::IAM::Policy) and role-embedded. */
+export function identityPolicyStatements(template: Template): { owner: string; statement: Statement }[] {
+  const found: { owner: string; statement: Statement }[] = [];
+  const add = (owner: string, document: unknown) => {
+    for (const statement of (document as { Statement: Statement[] }).Statement) {
+      found.push({ owner, statement });
+    }
+  };
+  for (const type of ['AWS::IAM::ManagedPolicy', 'AWS::IAM::Policy']) {
+    for (const [id, resource] of Object.entries(resourcesOf(template, type))) {
+      add(id, resource.Properties.PolicyDocument);
+    }
+  }
+  for (const [id, role] of Object.entries(resourcesOf(template, 'AWS::IAM::Role'))) {
+    for (const policy of (role.Properties.Policies as { PolicyDocument: unknown }[] | undefined) ?? []) {
+      add(id, policy.PolicyDocument);
+    }
+  }
+  return found;
+}
+
+/** `METHOD /path` of every API Gateway method, with its resource. */
+export function apiRoutes(template: Template): Map<string, Resource> {
+  const resources = resourcesOf(template, 'AWS::ApiGateway::Resource');
+  const pathOf = (resourceId: unknown): string => {
+    const ref = (resourceId as { Ref?: string }).Ref;
+    const resource = ref === undefined ? undefined : resources[ref];
+    if (!resource) {
+      return ''; // the API root
+    }
+    return `${pathOf(resource.Properties.ParentId)}/${String(resource.Properties.PathPart)}`;
+  };
+  const routes = new Map<string, Resource>();
+  for (const method of Object.values(resourcesOf(template, 'AWS::ApiGateway::Method'))) {
+    routes.set(
+      `${String(method.Properties.HttpMethod)} ${pathOf(method.Properties.ResourceId) || '/'}`,
+      method,
+    );
+  }
+  return routes;
+}
+
+/**
+ * Renders an `Fn::Join` of strings and references as text, references as
+ * `<LogicalId>` / `<LogicalId.Attribute>`, so JSON outputs can be parsed.
+ */
+export function renderJoin(value: unknown): string {
+  if (typeof value === 'string') {
+    return value;
+  }
+  const object = value as Record<string, unknown>;
+  if ('Ref' in object) {
+    return `<${String(object.Ref)}>`;
+  }
+  if ('Fn::GetAtt' in object) {
+    return `<${(object['Fn::GetAtt'] as string[]).join('.')}>`;
+  }
+  if ('Fn::Join' in object) {
+    const [separator, parts] = object['Fn::Join'] as [string, unknown[]];
+    return parts.map(renderJoin).join(separator);
+  }
+  throw new Error(`cannot render ${JSON.stringify(value)}`);
+}
+
+export function getAtt(logicalId: string, attribute: string): { 'Fn::GetAtt': [string, string] } {
+  return { 'Fn::GetAtt': [logicalId, attribute] };
+}

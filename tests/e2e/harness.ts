@@ -1,0 +1,133 @@
+/**
+ * The end-to-end harness: the real local stack (same handlers as in Lambda)
+ * on the run's DynamoDB Local and SNS/SQS/S3 emulator, HL7 posted over HTTP,
+ * notifications read back from an SQS queue subscribed to the topics.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  type NotificationMonitor,
+  type ReceivedNotification,
+  startNotificationMonitor,
+} from '../../bin/local/notification-monitor.js';
+import { type LocalStack, startLocalStack } from '../../bin/local/stack.js';
+import type { StreamDeliveryFailure } from '../../bin/local/stream-poller.js';
+import { useLocalServices } from '../support/local-services.js';
+
+export interface Harness {
+  stack: LocalStack;
+  notifications: ReceivedNotification[];
+  failures: StreamDeliveryFailure[];
+  post(message: string): Promise<{ status: number; ack: string }>;
+  /** Notifications about one patient (by MRN). */
+  notificationsFor(mrn: string): ReceivedNotification[];
+  waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const services = await useLocalServices();
+  const notifications: ReceivedNotification[] = [];
+  const failures: StreamDeliveryFailure[] = [];
+  const stack = await startLocalStack({
+    environment: services.environment,
+    ingestPort: 0,
+    sweepIntervalMs: 0,
+    // Other suites share the table; their earlier writes are not ours to evaluate.
+    startingPosition: 'LATEST',
+    onFailure: (failure) => failures.push(failure),
+  });
+  const monitor: NotificationMonitor = await startNotificationMonitor({
+    awsEndpoint: services.awsEndpoint,
+    topicArns: Object.values(services.topicArns),
+    onNotification: (notification) => notifications.push(notification),
+  });
+  const notificationsFor = (mrn: string) =>
+    notifications.filter(
+      (notification) => (notification.body.patient as { mrn?: string } | undefined)?.mrn === mrn,
+    );
+  return {
+    stack,
+    notifications,
+    failures,
+    notificationsFor,
+    async post(message) {
+      const response = await fetch(stack.ingestUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'x-application/hl7-v2+er7; charset=utf-8' },
+        body: message,
+      });
+      return { status: response.status, ack: await response.text() };
+    },
+    async waitFor(predicate, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate()) {
+        if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
+    async stop() {
+      await monitor.stop();
+      await stack.stop();
+    },
+  };
+}
+
+/** A fresh synthetic patient per test: tests share one table and isolate by key. */
+export function newMrn(): string {
+  return `E2E${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`;
+}
+
+const msh = (type: string, controlId: string, at: string) =>
+  `MSH|^~\\&|LAB|E2E DIALYSIS|CALCIPHYLAXIS_ALERTING|E2E DIALYSIS|${at}||${type}|${controlId}|P|2.5.1|||AL|NE`;
+const pid = (mrn: string) => `PID|1||${mrn}^^^E2E^MR||TESTPATIENT^E2E||19600101|F`;
+const pv1 = 'PV1|1|O|HD^CHAIR03^^E2E';
+
+/** MSH-10 is at most 20 characters in v2.5. */
+export function newControlId(): string {
+  return `C${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+}
+
+/** HL7 time of `date` in UTC with an explicit offset. */
+export function hl7Time(date: Date): string {
+  return `${date.toISOString().replace(/[-:T]/g, '').slice(0, 14)}+0000`;
+}
+
+export function calciphylaxisDiagnosis(mrn: string, controlId = newControlId(), at = new Date()): string {
+  return [
+    msh('ADT^A08^ADT_A01', controlId, hl7Time(at)),
+    `EVN|A08|${hl7Time(at)}`,
+    pid(mrn),
+    pv1,
+    `DG1|1||237900002^Calciphylaxis^SCT||${hl7Time(at)}|F`,
+  ].join('\r');
+}
+
+export function calciumResult(
+  mrn: string,
+  value: string,
+  unit = 'mg/dL',
+  {
+    controlId = newControlId(),
+    at = new Date(),
+    filler = `F${randomUUID().replace(/-/g, '').slice(0, 8)}`,
+  } = {},
+): string {
+  return [
+    msh('ORU^R01^ORU_R01', controlId, hl7Time(at)),
+    pid(mrn),
+    pv1,
+    `OBR|1|P${filler}|${filler}|17861-6^Calcium^LN|||${hl7Time(at)}|||||||||||||||${hl7Time(at)}|||F`,
+    `OBX|1|NM|17861-6^Calcium [Mass/volume] in Serum or Plasma^LN||${value}|${unit}|8.4-10.2|L|||F|||${hl7Time(at)}`,
+  ].join('\r');
+}
+
+export function warfarinOrder(mrn: string, control: 'NW' | 'DC', orderId: string, at = new Date()): string {
+  return [
+    msh('RDE^O11^RDE_O11', newControlId(), hl7Time(at)),
+    pid(mrn),
+    pv1,
+    `ORC|${control}|${orderId}|RX${orderId}||||||${hl7Time(at)}`,
+    `RXE|^^^${hl7Time(at)}|11289^warfarin^RXNORM|5||mg^milligram^UCUM`,
+    'TQ1|1||QD^every day^HL70335',
+  ].join('\r');
+}
