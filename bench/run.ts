@@ -4,11 +4,13 @@
  * module and list it here.
  */
 import { runHl7Bench } from './hl7.js';
+import { run as runLatencyBench } from './latency.js';
 import { run as runRulesBench } from './rules.js';
 
 const benches: Array<{ name: string; run: () => Promise<void> }> = [
   { name: 'hl7', run: runHl7Bench },
   { name: 'rules', run: runRulesBench },
+  { name: 'latency', run: runLatencyBench },
 ];
 
 const only = process.argv.slice(2);

@@ -34,6 +34,8 @@ function describe(notification: ReceivedNotification): string {
 }
 
 async function main(): Promise<void> {
+  // Lambda runs Node.js 22; this machine's Node 20 is fine for local use, so the SDK need not say so.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   process.stdout.write('Starting DynamoDB Local and the SNS/SQS/S3 emulator...\n');
   const services = await startLocalServices({
     dynamoDb: values['in-memory'] ? { inMemory: true } : { inMemory: false, dataDir: '.local/dynamodb' },

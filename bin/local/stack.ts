@@ -44,6 +44,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     RULES_CONFIG: rulesConfigJson(hospital),
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    POWERTOOLS_SERVICE_NAME: 'calciphylaxis-local',
   });
   // Imported after the environment is set: handlers read it once, at load, as in a cold start.
   const [ingest, evaluate, sweep, admin] = await Promise.all([

@@ -32,6 +32,8 @@ function describe(services: LocalServices): LocalServicesDescription {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Lambda runs Node.js 22; the SDK's notice about this machine's Node 20 is noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let starting: Promise<LocalServices> | undefined;
   const server: Server = createServer((request, response) => {
     if (request.method !== 'POST' || request.url !== '/services') {

@@ -1,0 +1,82 @@
+/**
+ * DynamoDB unreachable while a message arrives: the ingest handler answers
+ * AE (HTTP 500: the sender retries), the raw bytes are archived all the same,
+ * and nothing of the message is half-written. A real fault, not a mock: the
+ * handler's DynamoDB endpoint is a port nobody listens on, while the archive
+ * and the checks below use the run's real DynamoDB Local and S3 emulator.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../bin/local/free-port.js';
+import { getRawMessage, listRawMessages } from '../../lambdas/adapters/archive.js';
+import { messagePk, messageSk, patientPk } from '../../lambdas/adapters/table-layout.js';
+import { loadHospitalConfig, rulesConfigJson } from '../../lib/config/hospital-config.js';
+import { localServicesTimeoutMs, useLocalServices } from '../support/local-services.js';
+import { calciumResult, newControlId, newMrn } from './harness.js';
+
+let realDynamoDb: DynamoDBDocumentClient;
+let tableName: string;
+let ingest: (event: APIGatewayProxyEvent) => Promise<{ statusCode: number; body: string }>;
+
+beforeAll(async () => {
+  const services = await useLocalServices();
+  tableName = services.environment.TABLE_NAME ?? '';
+  realDynamoDb = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: services.dynamoDbEndpoint }));
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${await freePort()}`,
+    RULES_CONFIG: rulesConfigJson(loadHospitalConfig('example')),
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: 'CRITICAL',
+  });
+  ({ handler: ingest } = await import('../../lambdas/handlers/ingest.js'));
+}, localServicesTimeoutMs);
+
+function post(body: string): APIGatewayProxyEvent {
+  return {
+    resource: '/hl7',
+    path: '/hl7',
+    httpMethod: 'POST',
+    headers: { 'content-type': 'x-application/hl7-v2+er7' },
+    body,
+    isBase64Encoded: false,
+  } as unknown as APIGatewayProxyEvent; // only the fields the handler reads
+}
+
+describe('ingest while DynamoDB is unreachable', () => {
+  it('answers AE with HTTP 500, archives the raw bytes and writes nothing of the message', async () => {
+    const mrn = newMrn();
+    const controlId = newControlId();
+    const message = calciumResult(mrn, '7.2', 'mg/dL', { controlId });
+
+    const response = await ingest(post(message));
+
+    expect(response.statusCode).toBe(500);
+    expect(response.body).toMatch(new RegExp(`\\rMSA\\|AE\\|${controlId}`));
+    expect(response.body).toMatch(/\rERR\|[^\r]*\|207\^Application internal error\^HL70357/);
+
+    const today = new Date().toISOString().slice(0, 10).replace(/-/g, '/');
+    const archived: string[] = [];
+    for await (const summary of listRawMessages(`raw/${today}/`)) {
+      archived.push(new TextDecoder().decode((await getRawMessage(summary.key)).bytes));
+    }
+    expect(archived).toContain(message);
+
+    const patientItems = await realDynamoDb.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': patientPk({ namespace: 'E2E', mrn }) },
+      }),
+    );
+    expect(patientItems.Items ?? []).toEqual([]);
+    const duplicateMarker = await realDynamoDb.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: { pk: messagePk('E2E DIALYSIS', controlId), sk: messageSk },
+      }),
+    );
+    expect(duplicateMarker.Item).toBeUndefined();
+  });
+});
