@@ -9,11 +9,10 @@
 import { ConcurrentAlertChangeError, type TriggeringItem } from '../adapters/store.js';
 import { applyOutcomes } from '../alerts/lifecycle.js';
 import type { RuleOutcome } from '../domain/alerts.js';
-import type { PatientRef } from '../domain/records.js';
-import { buildPatientState } from '../patient/build-patient-state.js';
 import { matchesCohortCode } from '../patient/cohort.js';
 import { evaluatePatient, type RuleError, type Trigger } from '../rules/engine.js';
 import { commitAndPublish, publishPending, renderPending } from './notify.js';
+import { patientRefOf, patientStateOf } from './patient.js';
 import type { NotificationPorts, PatientPorts, WorkflowSettings } from './ports.js';
 
 export interface EvaluationSummary {
@@ -54,23 +53,8 @@ async function evaluateOnce(
   // A page committed by an earlier attempt whose publish failed goes out first, once.
   let published = await publishPending(history.pendingNotifications, ports, clock);
 
-  const patient: PatientRef = {
-    facility: history.profile?.facility ?? '',
-    namespace,
-    mrn,
-    sex: history.profile?.sex ?? 'unknown',
-    ...(history.profile?.location === undefined ? {} : { location: history.profile.location }),
-  };
-  const state = buildPatientState(
-    {
-      patient,
-      records: history.records,
-      enrolments: history.enrolments.map((stored) => stored.enrolment),
-      openAlerts: history.activeAlerts,
-    },
-    config,
-    now,
-  );
+  const patient = patientRefOf(namespace, mrn, history.profile);
+  const state = patientStateOf(patient, history, config, now);
 
   let trigger: EvaluationSummary['trigger'];
   let outcomes: RuleOutcome[];

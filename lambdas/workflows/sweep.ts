@@ -7,10 +7,9 @@
 import type { AlertPage, PatientProfile } from '../adapters/store.js';
 import { applyOutcomes, sweepAlerts } from '../alerts/lifecycle.js';
 import type { Alert } from '../domain/alerts.js';
-import type { PatientRef } from '../domain/records.js';
-import { buildPatientState } from '../patient/build-patient-state.js';
 import { evaluatePatient } from '../rules/engine.js';
 import { commitAndPublish, publishPending, renderPending } from './notify.js';
+import { patientRefOf, patientStateOf } from './patient.js';
 import type { NotificationPorts, PatientPorts, WorkflowSettings } from './ports.js';
 
 export interface SweepPorts extends PatientPorts, NotificationPorts {
@@ -64,23 +63,8 @@ async function sweepPatientRules(
   const now = clock();
   const history = await ports.loadPatient(profile.namespace, profile.mrn, { historyDays, now });
   summary.published += await publishPending(history.pendingNotifications, ports, clock);
-  const patient: PatientRef = {
-    facility: profile.facility ?? '',
-    namespace: profile.namespace,
-    mrn: profile.mrn,
-    sex: profile.sex,
-    ...(profile.location === undefined ? {} : { location: profile.location }),
-  };
-  const state = buildPatientState(
-    {
-      patient,
-      records: history.records,
-      enrolments: history.enrolments.map((stored) => stored.enrolment),
-      openAlerts: history.activeAlerts,
-    },
-    config,
-    now,
-  );
+  const patient = patientRefOf(profile.namespace, profile.mrn, profile);
+  const state = patientStateOf(patient, history, config, now);
   const { outcomes } = evaluatePatient(state, { kind: 'sweep' }, config, now);
   const result = applyOutcomes({ patient, activeAlerts: history.activeAlerts, outcomes, now, config });
   const outbox = renderPending(result, (key) => key, config, profile.name);
