@@ -1,0 +1,5 @@
+/** `npm run alerts -- list | ack <alertId> --by <name>`: see bin/cli/commands/alerts.ts or `--help`. */
+import { alertsCommand } from './cli/commands/alerts.js';
+import { runMain } from './cli/io.js';
+
+runMain(alertsCommand);

@@ -1,0 +1,148 @@
+/**
+ * The admin routes as the tools use them: list active alerts (following the
+ * cursor), acknowledge one, enrol or remove a patient. Responses are checked
+ * with zod and only the fields the tools print are kept (no patient name can
+ * reach the terminal, whatever the server sends).
+ */
+import { z } from 'zod';
+import { routeUrl } from './endpoints.js';
+import { CliError } from './errors.js';
+import { excerpt, type HttpClient, type HttpReply } from './http.js';
+
+/** The server answered, but not with success. */
+export class ApiError extends CliError {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export const alertRow = z.object({
+  alertId: z.string(),
+  ruleId: z.string(),
+  severity: z.string(),
+  state: z.string(),
+  patient: z.object({ facility: z.string(), mrn: z.string(), location: z.string().nullish() }),
+  openedAt: z.string(),
+  acknowledgedAt: z.string().optional(),
+  acknowledgedBy: z.string().optional(),
+});
+export type AlertRow = z.infer<typeof alertRow>;
+
+const alertPage = z.object({ alerts: z.array(alertRow), cursor: z.string().optional() });
+const ackReply = z.object({ outcome: z.enum(['acknowledged', 'alreadyAcknowledged']), alert: alertRow });
+const closedReply = z.object({ error: z.string(), alert: alertRow });
+const enrolmentReply = z.object({
+  recordId: z.string(),
+  enrolment: z.object({
+    action: z.enum(['enrol', 'remove']),
+    by: z.string(),
+    at: z.string(),
+    reason: z.string().optional(),
+  }),
+});
+export type EnrolmentReply = z.infer<typeof enrolmentReply>;
+
+export type AcknowledgeOutcome =
+  | { outcome: 'acknowledged' | 'alreadyAcknowledged'; alert: AlertRow }
+  | { outcome: 'closed'; alert: AlertRow }
+  | { outcome: 'notFound' };
+
+function json(reply: HttpReply): unknown {
+  try {
+    return JSON.parse(reply.text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `400 bad request: limit: ...`, `403 Missing Authentication Token` (API Gateway), ... */
+function failure(reply: HttpReply): ApiError {
+  const body = json(reply);
+  let detail = excerpt(reply.text);
+  if (typeof body === 'object' && body !== null) {
+    const { error, message, issues } = body as Record<string, unknown>;
+    const said = [error, message].filter((part): part is string => typeof part === 'string').join(': ');
+    const listed = Array.isArray(issues) ? issues.map(String).join('; ') : '';
+    detail = [said, listed].filter((part) => part !== '').join(': ') || detail;
+  }
+  return new ApiError(reply.status, `${reply.status} ${detail || '(empty body)'}`);
+}
+
+function parseReply<T>(schema: z.ZodType<T>, reply: HttpReply, what: string): T {
+  const parsed = schema.safeParse(json(reply));
+  if (!parsed.success) {
+    throw new ApiError(reply.status, `unexpected ${what} response (${reply.status}): ${excerpt(reply.text)}`);
+  }
+  return parsed.data;
+}
+
+const jsonHeaders = { 'content-type': 'application/json' };
+const encode = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
+
+export interface AdminApi {
+  /** Every open or acknowledged alert, page after page. */
+  listAlerts(pageSize?: number): Promise<AlertRow[]>;
+  acknowledge(alertId: string, by: string): Promise<AcknowledgeOutcome>;
+  setCohort(
+    facility: string,
+    mrn: string,
+    change: { action: 'enrol' | 'remove'; by: string; reason?: string },
+  ): Promise<EnrolmentReply>;
+}
+
+export function adminApi(base: URL, client: HttpClient): AdminApi {
+  return {
+    async listAlerts(pageSize = 100) {
+      const alerts: AlertRow[] = [];
+      const seen = new Set<string>();
+      let cursor: string | undefined;
+      do {
+        const query: Record<string, string> = { limit: String(pageSize) };
+        if (cursor !== undefined) query.cursor = cursor;
+        const reply = await client.send({
+          method: 'GET',
+          url: routeUrl(base, ['alerts'], query),
+          headers: {},
+        });
+        if (reply.status !== 200) throw failure(reply);
+        const page = parseReply(alertPage, reply, 'GET /alerts');
+        alerts.push(...page.alerts);
+        cursor = page.cursor;
+        // A server handing back a cursor it gave before would keep us here for ever.
+        if (cursor !== undefined && seen.has(cursor))
+          throw new ApiError(reply.status, 'GET /alerts repeated a cursor');
+        if (cursor !== undefined) seen.add(cursor);
+      } while (cursor !== undefined);
+      return alerts;
+    },
+
+    async acknowledge(alertId, by) {
+      const reply = await client.send({
+        method: 'POST',
+        url: routeUrl(base, ['alerts', alertId, 'ack']),
+        headers: jsonHeaders,
+        body: encode({ by }),
+      });
+      if (reply.status === 200) return parseReply(ackReply, reply, 'acknowledge');
+      if (reply.status === 404) return { outcome: 'notFound' };
+      if (reply.status === 409)
+        return { outcome: 'closed', alert: parseReply(closedReply, reply, 'acknowledge').alert };
+      throw failure(reply);
+    },
+
+    async setCohort(facility, mrn, change) {
+      const reply = await client.send({
+        method: 'POST',
+        url: routeUrl(base, ['patients', facility, mrn, 'cohort']),
+        headers: jsonHeaders,
+        body: encode(change),
+      });
+      if (reply.status !== 200) throw failure(reply);
+      return parseReply(enrolmentReply, reply, 'cohort');
+    },
+  };
+}
