@@ -37,14 +37,20 @@ function criticalCalcium(mrn: string, at: string): string {
 
 function percentile(sorted: readonly number[], p: number): number {
   // Nearest-rank percentile.
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+  return (
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN
+  );
 }
 
 export async function run(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const count = Number(process.env.LATENCY_MESSAGES ?? 200);
   const services = await startLocalServices({ dynamoDbPort: 0, awsEmulatorPort: 0 });
-  const stack = await startLocalStack({ environment: services.environment, ingestPort: 0, sweepIntervalMs: 0 });
+  const stack = await startLocalStack({
+    environment: services.environment,
+    ingestPort: 0,
+    sweepIntervalMs: 0,
+  });
   const arrivals = new Map<string, number>();
   const monitor = await startNotificationMonitor({
     awsEndpoint: services.awsEndpoint,
@@ -77,7 +83,9 @@ export async function run(): Promise<void> {
       latencies.push((arrivals.get(mrn) ?? sentAt) - sentAt);
     }
     const sorted = [...latencies].sort((left, right) => left - right);
-    console.log(`\nEnd-to-end latency, POST /hl7 → page in SQS (${count} messages, one at a time, local stack)`);
+    console.log(
+      `\nEnd-to-end latency, POST /hl7 → page in SQS (${count} messages, one at a time, local stack)`,
+    );
     console.log(
       `  p50 ${percentile(sorted, 50).toFixed(0)} ms   p90 ${percentile(sorted, 90).toFixed(0)} ms   ` +
         `p99 ${percentile(sorted, 99).toFixed(0)} ms   max ${(sorted.at(-1) ?? 0).toFixed(0)} ms`,
