@@ -164,6 +164,8 @@ function alertIdItem(alert: Alert): Item {
     alertId: alert.alertId,
     alertPk: patientPk(alert.patient),
     alertSk: alertSk(alert.ruleId, alert.alertScope),
+    // Lets a paging cursor (which names only openedAt and the id) be checked.
+    openedAt: alert.openedAt,
   };
 }
 
@@ -202,27 +204,63 @@ export interface AlertPage {
   cursor?: string;
 }
 
-const openAlertsKeyNames = ['pk', 'sk', openAlertsIndex.partitionKey, openAlertsIndex.sortKey];
+/*
+ * A paging cursor names only the last alert's place in the `openAlerts` index
+ * (`<openedAt>#<alertId>`): the index key DynamoDB resumes from also holds the
+ * patient's partition key, which must not end up in an admin URL. The patient
+ * part is read back from the alert-id pointer when the cursor returns.
+ */
 
-function encodeCursor(key: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
+function encodeCursor(lastKey: Record<string, unknown>): string {
+  return Buffer.from(String(lastKey[openAlertsIndex.sortKey]), 'utf8').toString('base64url');
 }
 
-function decodeCursor(cursor: string): Record<string, string> {
-  try {
-    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      typeof key === 'object' &&
-      key !== null &&
-      Object.keys(key).length === openAlertsKeyNames.length &&
-      openAlertsKeyNames.every((name) => typeof (key as Record<string, unknown>)[name] === 'string')
-    ) {
-      return key as Record<string, string>;
-    }
-  } catch {
-    // Not base64 JSON: reported below as an invalid cursor.
+/** `<openedAt>#<alertId>` from a cursor, or InvalidCursorError for anything this store could not have issued. */
+function cursorPosition(cursor: string): { position: string; openedAt: string; alertId: string } {
+  const position = Buffer.from(cursor, 'base64url').toString('utf8');
+  // Node's base64url decoder skips characters it does not know: insist on the exact encoding.
+  const canonical = Buffer.from(position, 'utf8').toString('base64url') === cursor;
+  const separator = position.indexOf('#');
+  const openedAt = position.slice(0, separator);
+  const alertId = position.slice(separator + 1);
+  if (!canonical || separator < 1 || alertId === '' || Number.isNaN(Date.parse(openedAt))) {
+    throw new InvalidCursorError();
   }
-  throw new InvalidCursorError();
+  return { position, openedAt, alertId };
+}
+
+/**
+ * The index key to resume after: the cursor must name an alert that exists
+ * and opened at that time (pointers written before `openedAt` was kept on
+ * them are taken at their word).
+ */
+async function startKeyFromCursor(cursor: string): Promise<Record<string, string>> {
+  const { position, openedAt, alertId } = cursorPosition(cursor);
+  let pointer: Item | undefined;
+  try {
+    ({ Item: pointer } = await dynamoDocumentClient().send(
+      new GetCommand({
+        TableName: storeSettings().tableName,
+        Key: { pk: alertIdPk(alertId), sk: alertIdSk },
+      }),
+    ));
+  } catch (error: unknown) {
+    throw storeErrorFrom('listActiveAlerts', error);
+  }
+  if (
+    pointer === undefined ||
+    typeof pointer.alertPk !== 'string' ||
+    typeof pointer.alertSk !== 'string' ||
+    (pointer.openedAt !== undefined && pointer.openedAt !== openedAt)
+  ) {
+    throw new InvalidCursorError();
+  }
+  return {
+    [openAlertsIndex.partitionKey]: openAlertsIndex.openValue,
+    [openAlertsIndex.sortKey]: position,
+    pk: pointer.alertPk,
+    sk: pointer.alertSk,
+  };
 }
 
 /**
@@ -239,7 +277,7 @@ export async function listActiveAlerts({
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
     throw new InvalidStoreRequestError(`limit must be an integer from 1 to 1000, got ${limit}`);
   }
-  const startKey = cursor === undefined ? undefined : decodeCursor(cursor);
+  const startKey = cursor === undefined ? undefined : await startKeyFromCursor(cursor);
   try {
     const page = await dynamoDocumentClient().send(
       new QueryCommand({
@@ -262,7 +300,7 @@ export async function listActiveAlerts({
 
 /**
  * After SNS took an outbox notification: removes the outbox entry and keeps
- * the sent mark (NOTIFY#), in one transaction. Safe to repeat.
+ * the sent mark (EVENT#NOTIFY#), in one transaction. Safe to repeat.
  */
 export async function completeNotification(
   notification: OutboxNotification,

@@ -53,7 +53,7 @@ function messageItem(input: AcceptMessageInput, recordCount: number, now: number
 }
 
 /**
- * The PROFILE upsert: last message wins for facility, location and name; a
+ * The profile (STATE#PROFILE) upsert: last message wins for facility, location and name; a
  * known sex is never overwritten by `unknown`; cohort entry keeps its first date.
  */
 function profileUpdate(input: AcceptMessageInput) {
@@ -100,7 +100,7 @@ function guardedMessagePut(item: Item, now: number) {
  * Stores a message's records exactly once per (facility, control id).
  *
  * Up to 98 records: one transaction holds the duplicate-detection item (on
- * condition it does not exist), the PROFILE upsert and every record, so the
+ * condition it does not exist), the profile upsert and every record, so the
  * message is stored entirely or not at all.
  *
  * More records than a transaction can hold: the records are written first, in

@@ -23,9 +23,9 @@ import {
 } from './store-items.js';
 import {
   cohortIndex,
+  historyRange,
   type PatientKey,
   patientPk,
-  prefixUpperBound,
   profileSk,
   sortKeyPrefix,
 } from './table-layout.js';
@@ -54,19 +54,14 @@ export interface HistoryWindow {
 
 const dayMs = 86_400_000;
 
-/** The three record kinds, each a time-ordered range of sort keys. */
-const recordPrefixes = [sortKeyPrefix.observation, sortKeyPrefix.medicationOrder, sortKeyPrefix.diagnosis];
-
 /**
- * Everything an evaluation needs about one patient, read with strongly
- * consistent reads so the record that triggered it is included.
- *
- * The contract's sort keys put the kind before the time (`OBS#<at>`,
- * `MED#<at>`, `DX#<at>`), so no single key range holds "every kind since
- * <date>": this issues one key-bounded Query per record kind plus one each
- * for the ALERT, ENROL and OUTBOX items and a GetItem for the PROFILE, all in
- * parallel (one round trip of latency). Each reads only what it returns, so
- * cost stays bounded by the window however long the patient's history grows.
+ * Everything an evaluation needs about one patient, in ONE strongly
+ * consistent Query (so the record that triggered it is included): the sort
+ * keys put records time first (`HIST#<at>#...`) and the patient's state after
+ * them (`STATE#...`), so `HIST#<since>` .. `STATE$` is exactly the window's
+ * records plus the profile, alerts, enrolments and outbox. Audit events and
+ * sent marks sort before (`EVENT#...`) and are never read. Cost stays bounded
+ * by the window however long the patient's history grows.
  */
 export async function loadPatient(
   namespace: string,
@@ -78,54 +73,45 @@ export async function loadPatient(
     throw new InvalidStoreRequestError('loadPatient needs a valid `now` and a positive `historyDays`');
   }
   const since = new Date(nowMs - historyDays * dayMs).toISOString();
-  const pk = patientPk({ namespace, mrn });
+  const range = historyRange(since);
 
-  const [profile, alertItems, enrolmentItems, outboxItems, ...recordPages] = await Promise.all([
-    getProfile(pk),
-    queryPrefix(pk, sortKeyPrefix.alert),
-    queryPrefix(pk, sortKeyPrefix.cohortEnrolment),
-    queryPrefix(pk, sortKeyPrefix.outbox),
-    ...recordPrefixes.map((prefix) =>
-      queryAll('loadPatient', {
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':pk': pk,
-          ':from': `${prefix}${since}`,
-          ':to': prefixUpperBound(prefix),
-        },
-        ConsistentRead: true,
-      }),
-    ),
-  ]);
-
-  const records = recordPages
-    .flat()
-    .map(storedRecordFromItem)
-    .sort((a, b) => compareRecordTime(a.recordId, b.recordId));
-  const alerts = alertItems.map(alertFromItem);
-  return {
-    profile: profile === undefined ? undefined : profileFromItem(profile),
-    records,
-    enrolments: enrolmentItems.map(storedEnrolmentFromItem),
-    activeAlerts: alerts.filter((alert) => !isClosed(alert)),
-    closedAlerts: alerts.filter(isClosed),
-    pendingNotifications: outboxFromItems(outboxItems),
-  };
-}
-
-/** Orders record ids (`OBS#<at>#...`) by their time, then by id for a stable order. */
-function compareRecordTime(a: string, b: string): number {
-  const timeA = a.slice(a.indexOf('#') + 1);
-  const timeB = b.slice(b.indexOf('#') + 1);
-  return timeA < timeB ? -1 : timeA > timeB ? 1 : a < b ? -1 : a > b ? 1 : 0;
-}
-
-function queryPrefix(pk: string, prefix: string): Promise<Item[]> {
-  return queryAll('loadPatient', {
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+  const items = await queryAll('loadPatient', {
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':pk': patientPk({ namespace, mrn }), ':from': range.from, ':to': range.to },
     ConsistentRead: true,
   });
+  return historyFromItems(items);
+}
+
+/** Splits the history Query's items by sort-key prefix; they arrive in key order, so records are oldest first. */
+function historyFromItems(items: readonly Item[]): PatientHistory {
+  const history: PatientHistory = {
+    profile: undefined,
+    records: [],
+    enrolments: [],
+    activeAlerts: [],
+    closedAlerts: [],
+    pendingNotifications: [],
+  };
+  const outboxItems: Item[] = [];
+  for (const item of items) {
+    const sk = String(item.sk);
+    if (sk.startsWith(sortKeyPrefix.history)) {
+      history.records.push(storedRecordFromItem(item));
+    } else if (sk.startsWith(sortKeyPrefix.alert)) {
+      const alert = alertFromItem(item);
+      (isClosed(alert) ? history.closedAlerts : history.activeAlerts).push(alert);
+    } else if (sk.startsWith(sortKeyPrefix.cohortEnrolment)) {
+      history.enrolments.push(storedEnrolmentFromItem(item));
+    } else if (sk.startsWith(sortKeyPrefix.outbox)) {
+      outboxItems.push(item);
+    } else if (sk === profileSk) {
+      history.profile = profileFromItem(item);
+    }
+    // Any other state item (a kind added later) is not part of the history.
+  }
+  history.pendingNotifications = outboxFromItems(outboxItems);
+  return history;
 }
 
 async function getProfile(pk: string): Promise<Item | undefined> {
@@ -157,8 +143,8 @@ export interface CohortMembershipChange {
 }
 
 /**
- * An administrator's enrolment or removal: the ENROL item (which starts an
- * evaluation through the stream) and the PROFILE's cohort-index attributes,
+ * An administrator's enrolment or removal: the STATE#ENROL item (which starts
+ * an evaluation through the stream) and the profile's cohort-index attributes,
  * in one transaction.
  */
 export async function setCohortMembership(

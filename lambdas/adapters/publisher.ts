@@ -6,15 +6,9 @@
  * retry step owns backoff.
  */
 import { PublishCommand } from '@aws-sdk/client-sns';
+import type { RenderedNotification } from '../alerts/render.js';
 import { sns } from './aws-clients.js';
 import { summarizeAwsError } from './aws-errors.js';
-
-export interface RenderedNotification {
-  subject: string;
-  message: { default: string; sms: string; email: string };
-  /** Filterable attributes (`severity`, `ruleId`, `event`, `facility`, ...); never names. */
-  attributes: Record<string, string>;
-}
 
 export interface PublishRequest {
   topicArn: string;
@@ -61,7 +55,7 @@ export async function publishNotification({ topicArn, rendered }: PublishRequest
   const messageAttributes = Object.fromEntries(
     Object.entries(rendered.attributes)
       // SNS rejects empty attribute values; an absent attribute filters the same way.
-      .filter(([, value]) => value !== '')
+      .filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '')
       .map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
   );
   try {

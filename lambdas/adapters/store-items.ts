@@ -21,7 +21,7 @@ import {
   patientPk,
 } from './table-layout.js';
 
-/** What the store keeps about a patient besides the records (the PROFILE item). */
+/** What the store keeps about a patient besides the records (the STATE#PROFILE item). */
 export interface PatientProfile {
   namespace: string;
   mrn: string;
@@ -151,7 +151,7 @@ export function isClosed(alert: Pick<Alert, 'state'>): boolean {
   return alert.state === 'resolved' || alert.state === 'superseded';
 }
 
-/** The ALERT item; the open-alerts index attributes exist only while the alert is open or acknowledged. */
+/** The alert item; the open-alerts index attributes exist only while the alert is open or acknowledged. */
 export function alertItem(alert: Alert): Item {
   const item: Item = {
     pk: patientPk(alert.patient),

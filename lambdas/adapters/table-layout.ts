@@ -4,6 +4,25 @@
  * builders (no SDK import), so the CDK stack, the local stack and the store
  * all read the same definitions.
  *
+ * Keys (pk / sk), the contract every reader of the table codes against:
+ *
+ *   PATIENT#<namespace>#<mrn>
+ *     EVENT#AUDIT#<at>#<alertId>                                  audit event
+ *     EVENT#NOTIFY#<notificationId>                               sent mark
+ *     HIST#<observedAt>#OBS#<facility>#<controlId>#<obxSetId>     observation
+ *     HIST#<eventAt>#MED#<facility>#<controlId>#<n>               medication order event
+ *     HIST#<diagnosedAt>#DX#<facility>#<controlId>#<dg1SetId>     diagnosis
+ *     STATE#ALERT#<ruleId>#<alertScope>                           current alert per rule and scope
+ *     STATE#ENROL#<at>                                            cohort enrolment or removal
+ *     STATE#OUTBOX#<notificationId>                               notification not yet published
+ *     STATE#PROFILE                                               sex, location, name, cohort
+ *   MSG#<facility>#<controlId> / MSG                              duplicate detection (expiresAt)
+ *   ALERTID#<alertId> / ALERTID                                   where an alert lives
+ *
+ * A record key gets `#2`, `#3`, ... when one message holds two records that
+ * would share it. Record times are ISO UTC with milliseconds (fixed width,
+ * so they sort as text). A record's id (`recordId`) is its sort key.
+ *
  * Key components are escaped (`%` -> `%25`, `#` -> `%23`) so an MRN or a
  * facility containing `#` can never make two keys collide; ordinary values
  * (letters, digits, ISO timestamps) appear unchanged.
@@ -28,7 +47,7 @@ export const cohortIndex = {
   name: 'cohort',
   partitionKey: 'cohortPk',
   sortKey: 'cohortSk',
-  /** Partition value on the PROFILE item while the patient is in the cohort. */
+  /** Partition value on the profile item while the patient is in the cohort (the sort value is its pk). */
   memberValue: 'COHORT',
 } as const;
 
@@ -82,26 +101,54 @@ export function patientPk({ namespace, mrn }: PatientKey): string {
   return `PATIENT#${keyPart(namespace)}#${keyPart(mrn)}`;
 }
 
-export const profileSk = 'PROFILE';
+/*
+ * The patient partition is sorted in three bands, so that everything an
+ * evaluation reads is one contiguous key range (one Query):
+ *
+ *   EVENT#...  written, never read by an evaluation (audit trail, sent marks)
+ *   HIST#...   clinical records, time first: `HIST#<at>#OBS|MED|DX#...`
+ *   STATE#...  the patient's current state (profile, alerts, enrolments, outbox)
+ *
+ * `EVENT` < `HIST` < `STATE`, so `HIST#<since>` .. `STATE$` holds the records
+ * from `since` on and every state item, and no event item.
+ */
+
+/** Band prefixes of the patient partition's sort keys. */
+export const sortKeyBand = {
+  event: 'EVENT#',
+  history: 'HIST#',
+  state: 'STATE#',
+} as const;
 
 /** Sort-key prefixes per item kind in the patient partition. */
 export const sortKeyPrefix = {
-  observation: 'OBS#',
-  medicationOrder: 'MED#',
-  diagnosis: 'DX#',
-  cohortEnrolment: 'ENROL#',
-  alert: 'ALERT#',
-  audit: 'AUDIT#',
-  notification: 'NOTIFY#',
-  outbox: 'OUTBOX#',
+  history: sortKeyBand.history,
+  cohortEnrolment: 'STATE#ENROL#',
+  alert: 'STATE#ALERT#',
+  outbox: 'STATE#OUTBOX#',
+  audit: 'EVENT#AUDIT#',
+  notification: 'EVENT#NOTIFY#',
 } as const;
+
+/** The PROFILE item (sex, location, name, cohort membership). */
+export const profileSk = 'STATE#PROFILE';
 
 /**
  * Upper bound for a `BETWEEN` over one prefix: `$` is the character after `#`,
- * so `OBS$` sorts after every `OBS#...` key.
+ * so `STATE$` sorts after every `STATE#...` key.
  */
 export function prefixUpperBound(prefix: string): string {
   return `${prefix.slice(0, -1)}$`;
+}
+
+/**
+ * The key range of a patient's history read: records at or after `since`
+ * (an ISO UTC time with milliseconds, as the record keys hold it) and every
+ * state item. A record at exactly `since` is included: its key
+ * `HIST#<since>#...` sorts after the bare `HIST#<since>`.
+ */
+export function historyRange(since: string): { from: string; to: string } {
+  return { from: `${sortKeyBand.history}${since}`, to: prefixUpperBound(sortKeyBand.state) };
 }
 
 export function observationSk(
@@ -110,11 +157,11 @@ export function observationSk(
   controlId: string,
   obxSetId: string,
 ): string {
-  return `OBS#${observedAt}#${keyPart(facility)}#${keyPart(controlId)}#${keyPart(obxSetId)}`;
+  return `HIST#${observedAt}#OBS#${keyPart(facility)}#${keyPart(controlId)}#${keyPart(obxSetId)}`;
 }
 
 export function medicationOrderSk(eventAt: string, facility: string, controlId: string, n: number): string {
-  return `MED#${eventAt}#${keyPart(facility)}#${keyPart(controlId)}#${n}`;
+  return `HIST#${eventAt}#MED#${keyPart(facility)}#${keyPart(controlId)}#${n}`;
 }
 
 export function diagnosisSk(
@@ -123,31 +170,34 @@ export function diagnosisSk(
   controlId: string,
   dg1SetId: string,
 ): string {
-  return `DX#${diagnosedAt}#${keyPart(facility)}#${keyPart(controlId)}#${keyPart(dg1SetId)}`;
+  return `HIST#${diagnosedAt}#DX#${keyPart(facility)}#${keyPart(controlId)}#${keyPart(dg1SetId)}`;
 }
 
+/** Enrolments are state, not history: every one counts however old (few per patient). */
 export function enrolmentSk(at: string): string {
-  return `ENROL#${at}`;
+  return `STATE#ENROL#${at}`;
 }
 
+/** The current alert per rule and scope. */
 export function alertSk(ruleId: string, alertScope: string): string {
-  return `ALERT#${keyPart(ruleId)}#${keyPart(alertScope)}`;
+  return `STATE#ALERT#${keyPart(ruleId)}#${keyPart(alertScope)}`;
 }
 
 export function auditSk(at: string, alertId: string): string {
-  return `AUDIT#${at}#${keyPart(alertId)}`;
+  return `EVENT#AUDIT#${at}#${keyPart(alertId)}`;
 }
 
+/** The sent mark of a published notification. */
 export function notificationSk(notificationId: string): string {
-  return `NOTIFY#${keyPart(notificationId)}`;
+  return `EVENT#NOTIFY#${keyPart(notificationId)}`;
 }
 
 /**
  * A rendered notification committed with its alert change and not yet
- * published (the outbox). Deleted when published, leaving the NOTIFY# mark.
+ * published (the outbox). Deleted when published, leaving the sent mark.
  */
 export function outboxSk(notificationId: string): string {
-  return `OUTBOX#${keyPart(notificationId)}`;
+  return `STATE#OUTBOX#${keyPart(notificationId)}`;
 }
 
 /** Duplicate detection: one item per (sending facility, MSH-10). */
@@ -159,7 +209,7 @@ export const messageSk = 'MSG';
 
 /**
  * Alert ids are made by the alert lifecycle, not the store; this small item
- * maps an id to the patient partition and ALERT sort key where the alert
+ * maps an id to the patient partition and alert sort key where the alert
  * lives, so `getAlert(alertId)` is one GetItem plus one GetItem.
  */
 export function alertIdPk(alertId: string): string {

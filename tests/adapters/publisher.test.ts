@@ -44,8 +44,15 @@ interface SnsEnvelope {
   MessageAttributes?: Record<string, { Type: string; Value: string }>;
 }
 
+const minimalAttributes = {
+  severity: 'critical',
+  ruleId: 'CALCIUM_CRITICAL_LOW',
+  facility: 'DIALYSIS_EAST',
+  event: 'opened',
+};
+
 describe('publishNotification', () => {
-  it('delivers the subject, the per-protocol message map and String attributes to a subscribed queue', async () => {
+  it('delivers the subject, the per-protocol message map and String attributes (empty or absent ones left out) to a subscribed queue', async () => {
     const queueUrl = await subscribedQueue(pagesTopicArn);
     const message = {
       default: 'CRITICAL CALCIUM_CRITICAL_LOW SYNTH_HOSP/SYN123: calcium 7.2 mg/dL',
@@ -58,7 +65,13 @@ describe('publishNotification', () => {
       rendered: {
         subject: 'Critical: calcium 7.2 mg/dL',
         message,
-        attributes: { severity: 'critical', ruleId: 'CALCIUM_CRITICAL_LOW', event: 'opened', location: '' },
+        attributes: {
+          severity: 'critical',
+          ruleId: 'CALCIUM_CRITICAL_LOW',
+          event: 'opened',
+          facility: '',
+          escalationLevel: undefined,
+        },
       },
     });
 
@@ -81,7 +94,11 @@ describe('publishNotification', () => {
 
     const failure = publishNotification({
       topicArn: missingTopic,
-      rendered: { subject: 's', message: { default: 'd', sms: 's', email: 'e' }, attributes: {} },
+      rendered: {
+        subject: 's',
+        message: { default: 'd', sms: 's', email: 'e' },
+        attributes: minimalAttributes,
+      },
     });
 
     await expect(failure).rejects.toBeInstanceOf(PublishError);

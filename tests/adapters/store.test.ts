@@ -73,9 +73,9 @@ describe('acceptMessage', () => {
     expect(first.outcome).toBe('stored');
     const ids = first.outcome === 'stored' ? first.storedRecords.map((stored) => stored.recordId) : [];
     expect(ids).toEqual([
-      `OBS#2026-07-26T23:44:14.000Z#DIALYSIS_EAST#${input.controlId}#1`,
-      `MED#2026-07-01T09:00:00.000Z#DIALYSIS_EAST#${input.controlId}#1`,
-      `DX#2026-07-20T10:00:00.000Z#DIALYSIS_EAST#${input.controlId}#1`,
+      `HIST#2026-07-26T23:44:14.000Z#OBS#DIALYSIS_EAST#${input.controlId}#1`,
+      `HIST#2026-07-01T09:00:00.000Z#MED#DIALYSIS_EAST#${input.controlId}#1`,
+      `HIST#2026-07-20T10:00:00.000Z#DX#DIALYSIS_EAST#${input.controlId}#1`,
     ]);
     expect(again).toEqual({ outcome: 'duplicate', original: { receivedAt, archiveKey: input.archiveKey } });
 
@@ -353,14 +353,14 @@ describe('applyAlertChanges', () => {
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
         ExpressionAttributeValues: {
           ':pk': `PATIENT#${patient.namespace}#${patient.mrn}`,
-          ':audit': 'AUDIT#',
+          ':audit': 'EVENT#AUDIT#',
         },
       }),
     );
     expect(audits.Items).toEqual([]);
   });
 
-  it('records audit events under AUDIT#<at>#<alertId> in the patient partition', async () => {
+  it('records audit events under EVENT#AUDIT#<at>#<alertId> in the patient partition', async () => {
     const patient = syntheticPatient();
     const alert = openAlert(patient);
     const opened = {
@@ -376,7 +376,7 @@ describe('applyAlertChanges', () => {
 
     const item = await rawItem(
       `PATIENT#${patient.namespace}#${patient.mrn}`,
-      `AUDIT#${alert.openedAt}#${alert.alertId.replaceAll('#', '%23')}`,
+      `EVENT#AUDIT#${alert.openedAt}#${alert.alertId}`,
     );
     expect(item).toMatchObject({
       itemType: 'audit',
@@ -570,7 +570,7 @@ describe('notification sent marks', () => {
 });
 
 describe('setCohortMembership', () => {
-  it('enrols (ENROL item + cohort index) and removes (index attributes gone, history kept)', async () => {
+  it('enrols (STATE#ENROL item + cohort index) and removes (index attributes gone, history kept)', async () => {
     const patient = syntheticPatient();
     const enrolled = await setCohortMembership(patient.namespace, patient.mrn, {
       action: 'enrol',
@@ -578,7 +578,7 @@ describe('setCohortMembership', () => {
       at: '2026-07-28T09:00:00.000Z',
       reason: 'biopsy-proven',
     });
-    expect(enrolled.recordId).toBe('ENROL#2026-07-28T09:00:00.000Z');
+    expect(enrolled.recordId).toBe('STATE#ENROL#2026-07-28T09:00:00.000Z');
     await vi.waitFor(async () => {
       expect((await listCohortPatients()).map((member) => member.mrn)).toContain(patient.mrn);
     });

@@ -15,7 +15,7 @@ function streamRecord(
     eventSource: 'aws:dynamodb',
     dynamodb: {
       SequenceNumber: sequenceNumber,
-      Keys: { pk: { S: 'PATIENT#SYNTH_HOSP#SYN1' }, sk: { S: 'OBS#2026-07-26T23:44:14.000Z#LAB#C1#1' } },
+      Keys: { pk: { S: 'PATIENT#SYNTH_HOSP#SYN1' }, sk: { S: 'HIST#2026-07-26T23:44:14.000Z#OBS#LAB#C1#1' } },
       ...(itemType === undefined ? {} : { NewImage: { itemType: { S: itemType } } }),
     },
   };

@@ -91,7 +91,11 @@ describe('SNS and S3 unreachable', () => {
   it('fails a publish with a retryable PublishError', async () => {
     const failure = publishNotification({
       topicArn: 'arn:aws:sns:us-east-1:000000000000:calciphylaxis-pages',
-      rendered: { subject: 's', message: { default: 'd', sms: 's', email: 'e' }, attributes: {} },
+      rendered: {
+        subject: 's',
+        message: { default: 'd', sms: 's', email: 'e' },
+        attributes: { severity: 'critical', ruleId: 'CALCIUM_CRITICAL_LOW', facility: 'F', event: 'opened' },
+      },
     });
 
     await expect(failure).rejects.toBeInstanceOf(PublishError);

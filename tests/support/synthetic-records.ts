@@ -4,6 +4,7 @@
  * other's data.
  */
 import { randomUUID } from 'node:crypto';
+import { alertIdFor } from '../../lambdas/alerts/ids.js';
 import type { Alert } from '../../lambdas/domain/alerts.js';
 import type {
   Diagnosis,
@@ -109,7 +110,8 @@ export function openAlert(patient: PatientRef, overrides: Partial<Alert> = {}): 
   const ruleId = overrides.ruleId ?? 'CALCIUM_CRITICAL_LOW';
   const alertScope = overrides.alertScope ?? '';
   return {
-    alertId: `${patient.namespace}#${patient.mrn}#${ruleId}#${alertScope}#${openedAt}`,
+    // The production id scheme: readable rule id plus a hash, no MRN (ids end up in URLs).
+    alertId: alertIdFor({ namespace: patient.namespace, mrn: patient.mrn, ruleId, alertScope, openedAt }),
     patient: { facility: patient.facility, namespace: patient.namespace, mrn: patient.mrn },
     ruleId,
     alertScope,
@@ -120,7 +122,7 @@ export function openAlert(patient: PatientRef, overrides: Partial<Alert> = {}): 
     evidence: [
       {
         kind: 'observation',
-        recordId: 'OBS#2026-07-26T23:44:14.000Z#DIALYSIS_EAST#CTL-1#1',
+        recordId: 'HIST#2026-07-26T23:44:14.000Z#OBS#DIALYSIS_EAST#CTL-1#1',
         summary: 'calcium 7.2 mg/dL (F) at 2026-07-26T23:44:14.000Z',
         at: '2026-07-26T23:44:14.000Z',
       },
