@@ -1,12 +1,16 @@
 /**
  * One hospital's calciphylaxis alerting deployment, in that hospital's own
  * AWS account: HL7 in through API Gateway, DynamoDB, rules on the stream and
- * on a timer, SNS pages out, alarms to operations. Everything is built from
- * the hospital's checked-in configuration.
+ * on a timer, SNS pages out with tap-to-acknowledge links and an escalation
+ * chain, alarms to operations. Everything is built from the hospital's
+ * checked-in configuration.
  */
 import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { type HospitalConfig, rulesConfigJson } from './config/hospital-config.js';
+import { ackLinkBaseUrlVariable, ackLinkSecretArnVariable } from '../lambdas/ack-links/links.js';
+import { escalationChainOf, escalationTopicArnsVariable } from '../lambdas/alerts/escalation.js';
+import { type HospitalConfig, rulesConfigFor, rulesConfigJson } from './config/hospital-config.js';
+import { AckLinkKey } from './constructs/ack-link-key.js';
 import { Api } from './constructs/api.js';
 import { Archive } from './constructs/archive.js';
 import { Encryption } from './constructs/encryption.js';
@@ -60,7 +64,9 @@ export class CalciphylaxisStack extends Stack {
       prefix,
       hospitalName: config.displayName,
       subscribers: config.subscriptions,
+      escalationChain: escalationChainOf(rulesConfigFor(config)),
     });
+    const ackLinkKey = new AckLinkKey(this, 'AckLinkKey', { prefix, key });
 
     const environment: Record<string, string> = {
       TABLE_NAME: store.table.tableName,
@@ -68,6 +74,7 @@ export class CalciphylaxisStack extends Stack {
       PAGES_TOPIC_ARN: paging.topics.pages.topicArn,
       NOTICES_TOPIC_ARN: paging.topics.notices.topicArn,
       ESCALATIONS_TOPIC_ARN: paging.topics.escalations.topicArn,
+      [escalationTopicArnsVariable]: paging.escalationTopicArnsJson(),
       RULES_CONFIG: rulesJson,
       MAX_MESSAGE_BYTES: String(config.maxMessageBytes),
       HISTORY_DAYS: String(historyDays),
@@ -77,7 +84,7 @@ export class CalciphylaxisStack extends Stack {
     const pipelineFunction = (
       settings: Omit<PipelineFunctionProps, 'prefix' | 'key' | 'environment'>,
     ): PipelineFunction => {
-      const created = new PipelineFunction(this, capitalize(settings.name), {
+      const created = new PipelineFunction(this, pascalCase(settings.name), {
         ...settings,
         prefix,
         key,
@@ -116,6 +123,7 @@ export class CalciphylaxisStack extends Stack {
     evaluate.allow(
       ...store.readWriteStatements(),
       paging.publishStatement(['pages', 'notices', 'escalations']),
+      ackLinkKey.readStatement(),
     );
 
     const sweep = pipelineFunction({
@@ -129,7 +137,11 @@ export class CalciphylaxisStack extends Stack {
       noDeadLetterQueueReason:
         'Scheduled every few minutes; each run re-reads all open alerts and overdue rules, so the next run does the work of a failed one, and failures raise the sweep Errors alarm. A queue of stale sweep events would have no use.',
     });
-    sweep.allow(...store.readWriteStatements(), paging.publishStatement(['pages', 'notices', 'escalations']));
+    sweep.allow(
+      ...store.readWriteStatements(),
+      paging.publishStatement(['pages', 'notices', 'escalations']),
+      ackLinkKey.readStatement(),
+    );
 
     const admin = pipelineFunction({
       name: 'admin',
@@ -141,6 +153,25 @@ export class CalciphylaxisStack extends Stack {
     });
     admin.allow(...store.readWriteStatements(), paging.publishStatement(['notices']));
 
+    const ackLink = pipelineFunction({
+      name: 'ack-link',
+      description:
+        'Tap-to-acknowledge links: checks the signed token, shows the alert, acknowledges it on POST and sends the acknowledged notice',
+      memorySizeMb: 512,
+      timeout: Duration.seconds(10),
+      // A unit taps a few links an hour; a flood of requests stops here, not at DynamoDB.
+      reservedConcurrency: 5,
+      noDeadLetterQueueReason: syncNoDlq,
+    });
+    ackLink.allow(
+      ...store.alertAcknowledgementStatements(),
+      paging.publishStatement(['notices']),
+      ackLinkKey.readStatement(),
+    );
+    for (const minter of [evaluate, sweep, ackLink]) {
+      minter.function.addEnvironment(ackLinkSecretArnVariable, ackLinkKey.secret.secretArn);
+    }
+
     const evaluation = new Evaluation(this, 'Evaluation', {
       prefix,
       key,
@@ -149,7 +180,14 @@ export class CalciphylaxisStack extends Stack {
       sweep,
       sweepEveryMinutes: config.sweepEveryMinutes,
     });
-    const api = new Api(this, 'Api', { prefix, key, ingest, admin, senders: config.senders });
+    const api = new Api(this, 'Api', { prefix, key, ingest, admin, ackLink, senders: config.senders });
+    // A configured base (a short custom domain) wins; with mutual TLS and none configured there are no links.
+    const ackLinkBaseUrl = config.rules.ackLinkBaseUrl ?? api.ackLinkBaseUrl;
+    if (ackLinkBaseUrl !== undefined) {
+      for (const minter of [evaluate, sweep]) {
+        minter.function.addEnvironment(ackLinkBaseUrlVariable, ackLinkBaseUrl);
+      }
+    }
     new Operations(this, 'Operations', {
       prefix,
       key,
@@ -159,8 +197,9 @@ export class CalciphylaxisStack extends Stack {
       evaluate,
       sweep,
       admin,
+      ackLink,
       failedRecords: evaluation.failedRecords,
-      clinicalTopics: paging.topics,
+      clinicalTopics: paging.allTopics(),
       feedSilenceMinutes: config.feedSilenceMinutes,
     });
 
@@ -174,6 +213,15 @@ export class CalciphylaxisStack extends Stack {
     output('PagesTopicArn', paging.topics.pages.topicArn, 'Critical alerts');
     output('NoticesTopicArn', paging.topics.notices.topicArn, 'Urgent and advisory notices');
     output('EscalationsTopicArn', paging.topics.escalations.topicArn, 'Unacknowledged critical alerts');
+    output(
+      'EscalationTopicArns',
+      paging.escalationTopicArnsJson(),
+      'Escalation level -> topic ARN (level 1 is EscalationsTopicArn)',
+    );
+    output('AckLinkKeySecretArn', ackLinkKey.secret.secretArn, 'HMAC key of the tap-to-acknowledge links');
+    if (ackLinkBaseUrl !== undefined) {
+      output('AckLinkBaseUrl', ackLinkBaseUrl, 'Tap-to-acknowledge links are <this>/a/<token>');
+    }
     if (api.domain) {
       output(
         'MtlsDomainTarget',
@@ -184,6 +232,10 @@ export class CalciphylaxisStack extends Stack {
   }
 }
 
-function capitalize(word: string): string {
-  return word.charAt(0).toUpperCase() + word.slice(1);
+/** `ack-link` → `AckLink`: construct ids. */
+function pascalCase(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
 }

@@ -38,12 +38,20 @@ export function alertIdFor(parts: AlertIdParts): string {
 }
 
 /**
- * `<alertId>:<event>`, and `<alertId>:repeated:<n>` for the n-th repeat: the
- * same transition always gets the same id, so a retried evaluation can tell
- * that a notification was already sent.
+ * `<alertId>:<event>`, `<alertId>:repeated:<n>` for the n-th repeat and
+ * `<alertId>:escalated:<level>` for escalation levels 2 and up (level 1 keeps
+ * `<alertId>:escalated`, the id it had before the chain): the same transition
+ * always gets the same id, so a retried evaluation can tell that a
+ * notification was already sent.
  */
-export function notificationIdFor(alert: Pick<Alert, 'alertId' | 'repeatCount'>, event: NotificationEvent) {
-  return event === 'repeated'
-    ? `${alert.alertId}:repeated:${alert.repeatCount}`
-    : `${alert.alertId}:${event}`;
+export function notificationIdFor(
+  alert: Pick<Alert, 'alertId' | 'repeatCount'>,
+  event: NotificationEvent,
+  escalationLevel?: number,
+) {
+  if (event === 'repeated') return `${alert.alertId}:repeated:${alert.repeatCount}`;
+  if (event === 'escalated' && escalationLevel !== undefined && escalationLevel > 1) {
+    return `${alert.alertId}:escalated:${escalationLevel}`;
+  }
+  return `${alert.alertId}:${event}`;
 }

@@ -14,6 +14,7 @@ import type { Alert, Evidence, Finding, RuleOutcome } from '../domain/alerts.js'
 import type { PatientRef } from '../domain/records.js';
 import { Changeset, emptyResult, type LifecycleResult } from './changeset.js';
 import { InvalidTimestampError, MissingAcknowledgerError } from './errors.js';
+import { escalationChainOf, escalationLevelReached } from './escalation.js';
 import { alertIdFor } from './ids.js';
 import { isActive, supersedes, systemActor, transitionReason } from './states.js';
 
@@ -34,7 +35,7 @@ export interface ApplyOutcomesInput {
 export interface SweepInput {
   activeAlerts: Alert[];
   now: Date;
-  config: Pick<RulesConfig, 'escalateAfterMinutes' | 'repeatMinutes'>;
+  config: Pick<RulesConfig, 'escalateAfterMinutes' | 'repeatMinutes' | 'escalationChain'>;
 }
 
 export interface AcknowledgeInput {
@@ -175,33 +176,59 @@ function newAlert(finding: Finding, { patient, at, usedIds }: FireContext): Aler
     lastNotifiedAt: at,
     repeatCount: 0,
     version: 1,
+    ...timelinessOf(finding.evidence),
   };
 }
 
 /**
- * Critical alerts that nobody acknowledged: escalate once after
- * `escalateAfterMinutes`, and repeat the page every `repeatMinutes`.
+ * Where the timeliness clock starts: the record the rule fired on, which
+ * rules list first (a result rule's observation, an order rule's order).
+ * Evidence whose time cannot be read is skipped rather than guessed.
+ */
+function timelinessOf(evidence: Evidence[]): Pick<Alert, 'resultAt' | 'receivedAt'> {
+  const trigger = evidence.find((item) => !Number.isNaN(Date.parse(item.at)));
+  if (trigger === undefined) return {};
+  return {
+    resultAt: new Date(Date.parse(trigger.at)).toISOString(),
+    ...(trigger.receivedAt === undefined || Number.isNaN(Date.parse(trigger.receivedAt))
+      ? {}
+      : { receivedAt: new Date(Date.parse(trigger.receivedAt)).toISOString() }),
+  };
+}
+
+/**
+ * Critical alerts that nobody acknowledged climb the escalation chain (each
+ * level once, when its delay after openedAt has passed; never beyond the last
+ * level) and repeat the page every `repeatMinutes`.
  *
- * A sweep that runs late sends one repeat, not one per missed interval: a
- * burst of identical pages helps no one, and the next repeat is counted from
- * this one (`lastNotifiedAt` = now). Escalation does not move
- * `lastNotifiedAt`: it goes to other people and must not delay the on-call's
- * repeats.
+ * A sweep that runs late sends every level that fell due, in order (each
+ * level is other people, none may be skipped), but one repeat, not one per
+ * missed interval: a burst of identical pages helps no one, and the next
+ * repeat is counted from this one (`lastNotifiedAt` = now). Escalation does
+ * not move `lastNotifiedAt`: it goes to other people and must not delay the
+ * on-call's repeats. Acknowledgement (state ≠ open) stops both.
  */
 export function sweepAlerts(input: SweepInput): LifecycleResult {
   const at = instantOf(input.now);
   const nowMs = input.now.getTime();
   const changeset = new Changeset(at);
+  const chain = escalationChainOf(input.config);
 
   for (const alert of input.activeAlerts) {
     if (alert.state !== 'open' || alert.severity !== 'critical' || changeset.has(alert.alertId)) continue;
     let current = alert;
 
-    const escalateAtMs =
-      timeOf(alert.openedAt, alert, 'openedAt') + input.config.escalateAfterMinutes * minuteMs;
-    if (current.escalatedAt === undefined && escalateAtMs <= nowMs) {
-      current = changeset.update(current, { escalatedAt: at }, transitionReason.escalated, systemActor);
-      changeset.notify(current, 'escalated');
+    const openedMs = timeOf(alert.openedAt, alert, 'openedAt');
+    for (const step of chain) {
+      if (step.level <= escalationLevelReached(current)) continue;
+      if (openedMs + step.afterMinutes * minuteMs > nowMs) break;
+      current = changeset.update(
+        current,
+        { escalationLevel: step.level, escalatedAt: current.escalatedAt ?? at },
+        transitionReason.escalatedTo(step),
+        systemActor,
+      );
+      changeset.notify(current, 'escalated', { level: step.level, name: step.name });
     }
 
     const repeatAtMs =

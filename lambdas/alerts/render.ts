@@ -19,7 +19,11 @@ export interface RenderOptions {
   pagePhi: 'minimal' | 'full';
   /** Used only when `pagePhi` is `full`. */
   patientName?: PatientName;
-  /** The acknowledgement link, where an ack endpoint is deployed. */
+  /**
+   * This notification's tap-to-acknowledge link (ack-links/links.ts, `ackLinkFor`),
+   * where an ack endpoint is deployed. It goes in the JSON body, the e-mail
+   * and, whole or not at all, at the end of the SMS.
+   */
   ackUrl?: string;
   hospitalName?: string;
 }
@@ -39,7 +43,10 @@ export interface NotificationBody {
   ackUrl?: string;
 }
 
-export type NotificationAttributes = Record<'severity' | 'ruleId' | 'facility' | 'event', string>;
+/** `escalationLevel` (`"1"`, `"2"`, ...) only on escalations: the publisher picks the level's topic from it. */
+export type NotificationAttributes = Record<'severity' | 'ruleId' | 'facility' | 'event', string> & {
+  escalationLevel?: string;
+};
 
 export interface RenderedNotification {
   /** Email subject: printable ASCII, at most `subjectMaxLength` characters. */
@@ -52,6 +59,9 @@ export const smsMaxLength = 160;
 /** SNS wants subjects "less than 100 characters". */
 export const subjectMaxLength = 99;
 
+/** With a link, location and then name give way before the finding gets shorter than this. */
+const smsMinFindingWithLink = 24;
+
 /** Caps that keep room for the value in an SMS whatever the location or name. */
 const smsCaps = { facility: 16, location: 20, name: 20 } as const;
 
@@ -62,7 +72,7 @@ export function renderNotification(notification: Notification, options: RenderOp
     subject: subjectOf(notification, options.hospitalName),
     message: {
       default: JSON.stringify(body),
-      sms: smsOf(notification, name),
+      sms: smsOf(notification, name, options.ackUrl),
       email: emailOf(notification, name, options),
     },
     attributes: {
@@ -70,6 +80,9 @@ export function renderNotification(notification: Notification, options: RenderOp
       ruleId: notification.alert.ruleId,
       facility: notification.alert.patient.facility,
       event: notification.event,
+      ...(notification.escalation === undefined
+        ? {}
+        : { escalationLevel: String(notification.escalation.level) }),
     },
   };
 }
@@ -110,18 +123,43 @@ function bodyOf(notification: Notification, name: PatientName | undefined, ackUr
  * `OPENED CALCIUM_CRITICAL_LOW NDC MRN 298205 loc HD/CHAIR01: calcium 7.2 mg/dL ...`
  * The event, rule id, facility and MRN always fit; location and name are
  * capped; the finding takes the rest and is cut with `...` when long.
+ *
+ * An ack link goes at the end, whole (a cut link is useless). To make room
+ * the finding is shortened, down to `smsMinFindingWithLink` characters; then
+ * the location and then the name are left out. If even event, rule, facility
+ * and MRN leave no room, the SMS goes without the link (the JSON body and the
+ * e-mail still carry it).
  */
-function smsOf(notification: Notification, name: PatientName | undefined): string {
+function smsOf(
+  notification: Notification,
+  name: PatientName | undefined,
+  ackUrl: string | undefined,
+): string {
   const { alert } = notification;
   const facility = fitText(smsSafe(alert.patient.facility), smsCaps.facility);
   const who = `${notification.event.toUpperCase()} ${alert.ruleId} ${facility} MRN ${smsSafe(alert.patient.mrn)}`;
   const named = name ? ` ${fitText(smsSafe(`${name.family}, ${name.given}`), smsCaps.name)}` : '';
   const location = readableLocation(alert.patient.location);
   const where = location ? ` loc ${fitText(smsSafe(location), smsCaps.location)}` : '';
+  const finding = smsSafe(headlineOf(notification));
+
+  if (ackUrl !== undefined && ackUrl !== '') {
+    const room = smsMaxLength - ' '.length - ackUrl.length;
+    const prefixes = [`${who}${named}${where}: `, `${who}${named}: `, `${who}: `].filter(
+      (prefix) => prefix.length <= room,
+    );
+    // The value matters more than the location or the name: keep a readable start of the finding.
+    const prefix =
+      prefixes.find((candidate) => room - candidate.length >= smsMinFindingWithLink) ?? prefixes.at(-1);
+    if (prefix !== undefined) {
+      return `${`${prefix}${fitText(finding, room - prefix.length)}`.trimEnd()} ${ackUrl}`;
+    }
+  }
+
   const prefix = `${who}${named}${where}: `;
-  const finding = fitText(smsSafe(headlineOf(notification)), Math.max(0, smsMaxLength - prefix.length));
+  const fitted = fitText(finding, Math.max(0, smsMaxLength - prefix.length));
   // Only an absurdly long MRN could overflow here; the limit still holds.
-  return fitText(`${prefix}${finding}`, smsMaxLength);
+  return fitText(`${prefix}${fitted}`, smsMaxLength);
 }
 
 function subjectOf(notification: Notification, hospitalName: string | undefined): string {
@@ -153,7 +191,7 @@ function emailOf(notification: Notification, name: PatientName | undefined, opti
       ? [`Acknowledged by ${alert.acknowledgedBy} at ${alert.acknowledgedAt ?? ''}`]
       : []),
     ...(event === 'repeated' ? [`Repeat ${alert.repeatCount}: not yet acknowledged.`] : []),
-    ...(event === 'escalated' ? ['Escalated: not acknowledged in time.'] : []),
+    ...(event === 'escalated' ? [escalationLine(notification)] : []),
     '',
     'Evidence:',
     ...(alert.evidence.length > 0 ? alert.evidence.map((evidence) => `- ${evidence.summary}`) : ['- (none)']),
@@ -162,4 +200,10 @@ function emailOf(notification: Notification, name: PatientName | undefined, opti
     ...(options.ackUrl ? [`Acknowledge: ${options.ackUrl}`] : []),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+function escalationLine({ escalation }: Notification): string {
+  return escalation === undefined
+    ? 'Escalated: not acknowledged in time.'
+    : `Escalated to level ${escalation.level} (${escalation.name}): not acknowledged in time.`;
 }

@@ -3,7 +3,15 @@
  * event is sent, which rule supersedes which, and the named reasons that land
  * in the audit trail (clinical-rules.md, "Alert lifecycle").
  */
-import type { Alert, AlertState, NotificationEvent, RuleId, Severity, Topic } from '../domain/alerts.js';
+import type {
+  Alert,
+  AlertState,
+  EscalationStep,
+  NotificationEvent,
+  RuleId,
+  Severity,
+  Topic,
+} from '../domain/alerts.js';
 
 /**
  * open → acknowledged → resolved; open → resolved; open/acknowledged →
@@ -34,7 +42,8 @@ export function topicForSeverity(severity: Severity): Topic {
 }
 
 /**
- * Escalations go to the escalation topic and acknowledgements are a notice
+ * Escalations go to the escalation topic (the level picks which one, see
+ * escalation.ts) and acknowledgements are a notice
  * for the care team; every other event follows the alert's severity, so a
  * resolved or superseded notice reaches the people who got the opening.
  */
@@ -53,7 +62,7 @@ export const supersedes: Readonly<Partial<Record<RuleId, readonly RuleId[]>>> = 
 export const transitionReason = {
   firstNotification: 'first notification',
   newEvidence: 'new evidence',
-  escalated: 'escalated',
+  escalatedTo: ({ level, name }: EscalationStep) => `escalated to level ${level}: ${name}`,
   repeated: 'repeated',
   acknowledgedBy: (who: string) => `acknowledged by ${who}`,
   resolved: (reason: string) => `resolved: ${reason}`,

@@ -42,6 +42,65 @@ const cohortCode = z
   })
   .strict();
 
+/** Beyond five levels nobody is left to call; each level is an SNS topic in the stack. */
+export const maxEscalationLevels = 5;
+
+const escalationLevel = z
+  .object({
+    /** Who this level reaches, in the hospital's words; shown in audit events, e-mails and ack pages. */
+    name: z.string().trim().min(1).max(40),
+    /** Minutes after the alert opened (not after the previous level): the policy reads as a timetable. */
+    afterMinutes: positiveInt,
+  })
+  .strict();
+
+const escalationChain = z
+  .array(escalationLevel)
+  .min(1)
+  .max(maxEscalationLevels)
+  .refine(
+    (levels) =>
+      levels.every(
+        (level, index) => index === 0 || level.afterMinutes > (levels[index - 1]?.afterMinutes ?? 0),
+      ),
+    {
+      message:
+        'afterMinutes must increase from one level to the next (each counts from when the alert opened)',
+    },
+  );
+
+const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** The URL, or undefined; refinements run even after the url check failed, so they must not throw. */
+function urlOf(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where ack links point: https, or http on the local machine only (the local stack). */
+const ackLinkBaseUrl = z
+  .url({ protocol: /^https?$/ })
+  .refine(
+    (text) => {
+      const url = urlOf(text);
+      return url === undefined || url.protocol === 'https:' || loopbackHosts.has(url.hostname);
+    },
+    { message: 'must be https (http only for localhost / 127.0.0.1)' },
+  )
+  .refine(
+    (text) => {
+      const url = urlOf(text);
+      return (
+        url === undefined ||
+        (url.search === '' && url.hash === '' && url.username === '' && url.password === '')
+      );
+    },
+    { message: 'no query, fragment or credentials: links are <base>/a/<token>' },
+  );
+
 export const defaultCohortCodes: z.input<typeof cohortCode>[] = [
   // E83.59 also covers other calcium-metabolism disorders: only with the word.
   { code: 'E83.59', systems: ['I10', 'I10C', 'ICD10CM', 'ICD-10-CM'], textMustMention: 'calciphylaxis' },
@@ -54,8 +113,20 @@ export const rulesConfigSchema = z
     timeZone,
     /** `minimal`: facility, MRN and location only; `full`: the name too. */
     pagePhi: z.enum(['minimal', 'full']).default('minimal'),
+    /** Escalation after this long without acknowledgement, when no escalationChain is given. */
     escalateAfterMinutes: positiveInt.default(15),
     repeatMinutes: positiveInt.default(30),
+    /**
+     * Ordered escalation levels; absent = one level (the `escalations` topic)
+     * after escalateAfterMinutes. Resolve with escalationChainOf (alerts/escalation.ts).
+     */
+    escalationChain: escalationChain.optional(),
+    /** How long a tap-to-acknowledge link works after it was sent. */
+    ackLinkExpiryHours: positiveInt.max(7 * 24).default(24),
+    /** Base of the ack links (`<base>/a/<token>`) when not the deployed API's own URL, e.g. a short custom domain. */
+    ackLinkBaseUrl: ackLinkBaseUrl.optional(),
+    /** Target from critical result to acknowledgement, for the timeliness report (many policies: 30; CLSI GP47: 60). */
+    timelinessTargetMinutes: positiveInt.default(30),
     /** Assigning authorities or facilities that share one MRN namespace: alias -> namespace. */
     namespaceAliases: z.record(z.string(), z.string().min(1)).default({}),
     /** Local OBX-3 codes -> watched analyte (e.g. the dialysate calcium code). */

@@ -39,6 +39,11 @@ export interface Evidence {
   /** One short line: `calcium 7.2 mg/dL (F) at 2026-07-26T23:44:14.000Z`. */
   summary: string;
   at: string;
+  /**
+   * When the message carrying this record arrived (the stored record's
+   * receivedAt), so the timeliness report can tell lab delay from ours.
+   */
+  receivedAt?: string;
 }
 
 /** What a rule says now about one patient. */
@@ -85,6 +90,17 @@ export interface Alert {
   resolution?: string;
   /** Escalation/repeat bookkeeping for critical alerts. */
   escalatedAt?: string;
+  /**
+   * The highest escalation level notified (1 = the first level). Absent on
+   * alerts stored before the escalation chain: there `escalatedAt` means level 1.
+   */
+  escalationLevel?: number;
+  /** Timeliness (critical results): when the result was observed (OBX-14, else OBR-7) or the order took effect. */
+  resultAt?: string;
+  /** Timeliness: when the message carrying that result arrived. */
+  receivedAt?: string;
+  /** Timeliness: when the first `opened` page was published (set after the publish, see alerts/paged.ts). */
+  firstPagedAt?: string;
   lastNotifiedAt: string;
   repeatCount: number;
   /** Optimistic-concurrency version, bumped on every change. */
@@ -101,12 +117,22 @@ export type NotificationEvent =
 
 export type Topic = 'pages' | 'notices' | 'escalations';
 
+/** One level of the escalation chain, as a notification names it. */
+export interface EscalationStep {
+  /** 1-based: level 1 publishes to the `escalations` topic, level n to `escalation-<n>`. */
+  level: number;
+  /** Who the level reaches, in the hospital's words (`backup nephrologist`). */
+  name: string;
+}
+
 export interface Notification {
   /** Unique per alert transition, so a retry can tell whether it was sent. */
   notificationId: string;
   topic: Topic;
   event: NotificationEvent;
   alert: Alert;
+  /** Only on `escalated` notifications (topic `escalations`): which level of the chain it goes to. */
+  escalation?: EscalationStep;
 }
 
 export interface AuditEvent {

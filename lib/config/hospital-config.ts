@@ -12,6 +12,7 @@ import { z } from 'zod';
 import {
   ConfigError,
   describeIssues,
+  maxEscalationLevels,
   parseRulesConfig,
   type RulesConfig,
   rulesConfigSchema,
@@ -112,9 +113,22 @@ export const hospitalConfigSchema = z
       .prefault({})
       .describe('Rules settings (lambdas/config/rules-config.ts) without timeZone.'),
     subscriptions: z
-      .object({ pages: subscriberList, notices: subscriberList, escalations: subscriberList })
+      .object({
+        pages: subscriberList,
+        notices: subscriberList,
+        escalations: subscriberList.describe('Escalation level 1 (topic calciphylaxis-escalations).'),
+        furtherEscalations: z
+          .array(subscriberList)
+          .max(maxEscalationLevels - 1)
+          .optional()
+          .describe(
+            'Subscribers of escalation levels 2, 3, ... in order (topics calciphylaxis-escalation-2, ...): one list per level of rules.escalationChain after the first.',
+          ),
+      })
       .strict()
-      .describe('Subscribers per topic: pages (critical), notices (urgent, advisory), escalations.'),
+      .describe(
+        'Subscribers per topic: pages (critical), notices (urgent, advisory), escalations (level 1 and further).',
+      ),
     alarmEmail: z.email().describe('Receives the operational alarms (feed silence, errors, dead letters).'),
     dataRetentionDays: z
       .number()
@@ -150,7 +164,19 @@ export function parseHospitalConfig(input: unknown, origin: string): HospitalCon
     throw configError(origin, describeIssues(result.error));
   }
   rulesConfigJson(result.data, origin);
+  checkEscalationSubscribers(result.data, origin);
   return result.data;
+}
+
+/** Every escalation level needs people to reach, and every list of people a level: or someone is never told. */
+function checkEscalationSubscribers(config: HospitalConfig, origin: string): void {
+  const levels = config.rules.escalationChain?.length ?? 1;
+  const lists = config.subscriptions.furtherEscalations?.length ?? 0;
+  if (lists !== levels - 1) {
+    throw configError(origin, [
+      `subscriptions.furtherEscalations: rules.escalationChain has ${levels} level${levels === 1 ? '' : 's'}, so ${levels - 1} list${levels - 1 === 1 ? '' : 's'} of subscribers ${levels - 1 === 1 ? 'is' : 'are'} needed for levels after the first (level 1 is subscriptions.escalations); found ${lists}`,
+    ]);
+  }
 }
 
 /** Reads and validates `config/hospitals/<hospitalId>.json` (or the same name under `directory`). */
@@ -192,9 +218,11 @@ export function rulesConfigFor(config: HospitalConfig): RulesConfig {
 
 /**
  * Lambda allows 4 KB of environment per function in all; the rules JSON gets
- * most of it, the rest is names, ARNs and numbers.
+ * most of it. The rest is names, ARNs and numbers: about 900 bytes with
+ * five escalation topics in ESCALATION_TOPIC_ARNS and the ack link variables,
+ * so 2.5 KB for the rules leaves a margin.
  */
-export const maxRulesConfigBytes = 3 * 1024;
+export const maxRulesConfigBytes = 2.5 * 1024;
 
 /** RULES_CONFIG as the functions receive it; fails naming `rules` when it cannot fit the Lambda environment. */
 export function rulesConfigJson(config: HospitalConfig, origin = `hospital ${config.hospitalId}`): string {

@@ -1,9 +1,12 @@
 /**
- * The REST API: `POST /hl7` for the lab feed and the admin routes, all with
- * IAM (SigV4) auth, request validation, stage throttling, KMS-encrypted
- * access logs, ERROR-level execution logs without data tracing (no PHI in
- * logs) and X-Ray. A resource policy lets only the configured sender roles
- * post HL7; an optional custom domain adds mutual TLS.
+ * The REST API: `POST /hl7` for the lab feed and the admin routes with IAM
+ * (SigV4) auth, and the tap-to-acknowledge route `GET|POST /a/{token}`, the
+ * only unauthenticated one: the token in the path is the credential (an
+ * HMAC-signed, expiring capability for one alert), and those two methods
+ * have their own, low throttle. Request validation, stage throttling,
+ * KMS-encrypted access logs, ERROR-level execution logs without data tracing
+ * (no PHI in logs) and X-Ray everywhere. A resource policy lets only the
+ * configured sender roles post HL7; an optional custom domain adds mutual TLS.
  *
  * Body size: API Gateway refuses bodies over 10 MB; the ingest handler
  * enforces the hospital's smaller `maxMessageBytes` (MAX_MESSAGE_BYTES) and
@@ -25,6 +28,7 @@ export interface ApiProps {
   key: kms.IKey;
   ingest: PipelineFunction;
   admin: PipelineFunction;
+  ackLink: PipelineFunction;
   senders: HospitalConfig['senders'];
 }
 
@@ -33,8 +37,21 @@ export const stageName = 'v1';
 /** Steady rate and burst for the whole stage: far above a lab feed's pace, far below what would hurt DynamoDB. */
 const throttling = { rateLimit: 50, burstLimit: 100 };
 
+/**
+ * The public ack route: a unit's on-call taps a handful of links an hour.
+ * Guessing a 128-bit tag is hopeless at any rate; the low limit keeps a
+ * flood from reaching the function and the table.
+ */
+export const ackRouteThrottling = { rateLimit: 5, burstLimit: 10 };
+
 /** The resource-policy form of "POST /hl7 on any stage of this API". */
 const postHl7 = 'execute-api:/*/POST/hl7';
+
+/** The ack route's two methods, on any stage. */
+const ackRouteResources = ['execute-api:/*/GET/a/*', 'execute-api:/*/POST/a/*'];
+
+/** The ack route path (`/a/{token}`); links are `<stage URL>/a/<token>`. */
+export const ackRoutePath = '/a/{token}';
 
 export class Api extends Construct {
   readonly restApi: apigw.RestApi;
@@ -44,6 +61,13 @@ export class Api extends Construct {
   readonly senderPolicyJson: string;
   /** IAM policy JSON an administrator (or the admin CLI) needs for the admin routes. */
   readonly adminPolicyJson: string;
+  /**
+   * The base of ack links on the execute-api endpoint (`https://<id>.execute-api.<region>.<suffix>/v1`),
+   * built from the API id and the fixed stage name only, so functions can hold
+   * it without depending on the deployment. Undefined with mutual TLS: that
+   * endpoint is switched off and phones present no client certificate.
+   */
+  readonly ackLinkBaseUrl?: string;
   readonly domain?: apigw.DomainName;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
@@ -61,11 +85,11 @@ export class Api extends Construct {
     this.restApi = new apigw.RestApi(this, 'RestApi', {
       restApiName: `${props.prefix}-api`,
       description:
-        'Calciphylaxis alerting: HL7 v2 ingest (POST /hl7) and admin routes. IAM auth on every route.',
+        'Calciphylaxis alerting: HL7 v2 ingest (POST /hl7) and admin routes with IAM auth; tap-to-acknowledge links (/a/{token}) authorised by their signed token.',
       endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
       // With mutual TLS the default endpoint would let callers skip the certificate check.
       disableExecuteApiEndpoint: mtls !== undefined,
-      policy: senderResourcePolicy(props.senders.iamRoleArns),
+      policy: apiResourcePolicy(props.senders.iamRoleArns),
       cloudWatchRole: true,
       // The API Gateway logging role is an account-wide setting other APIs may rely on.
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
@@ -89,6 +113,19 @@ export class Api extends Construct {
         tracingEnabled: true,
         throttlingRateLimit: throttling.rateLimit,
         throttlingBurstLimit: throttling.burstLimit,
+        // A method setting replaces the stage's for that method: logging and metrics are repeated here.
+        methodOptions: Object.fromEntries(
+          ['GET', 'POST'].map((method) => [
+            `${ackRoutePath}/${method}`,
+            {
+              throttlingRateLimit: ackRouteThrottling.rateLimit,
+              throttlingBurstLimit: ackRouteThrottling.burstLimit,
+              loggingLevel: apigw.MethodLoggingLevel.ERROR,
+              dataTraceEnabled: false,
+              metricsEnabled: true,
+            },
+          ]),
+        ),
       },
     });
 
@@ -118,6 +155,7 @@ export class Api extends Construct {
       this.ingestUrl = `https://${mtls.domainName}/hl7`;
     } else {
       this.ingestUrl = this.restApi.urlForPath('/hl7');
+      this.ackLinkBaseUrl = `https://${this.restApi.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${stageName}`;
     }
 
     const invokePolicy = (sid: string, routes: [string, string][]) =>
@@ -143,6 +181,22 @@ export class Api extends Construct {
   }
 
   private addRoutes(props: ApiProps): void {
+    const { iamMethods, ackMethods } = this.addMethods(props);
+    const iamReason =
+      'IAM (SigV4) auth on purpose: callers are machines and staff roles of the hospital AWS account (lab feed sender roles, admin roles via IAM Identity Center), not end users of a Cognito user pool.';
+    for (const method of iamMethods) {
+      Validations.of(method).acknowledge({ id: 'AwsSolutions-COG4', reason: iamReason });
+    }
+    const publicReason =
+      "The tap-to-acknowledge link is opened from an SMS or e-mail on a clinician's phone, which holds no AWS credentials or user-pool session. The token in the path is the credential: HMAC-SHA256-signed (128-bit tag), encrypted, bound to one alert and expiring; a request without a valid token changes nothing and learns nothing. These two methods are throttled far below the stage, the function has low reserved concurrency, and GET never acknowledges.";
+    for (const method of ackMethods) {
+      const checks = Validations.of(method);
+      checks.acknowledge({ id: 'AwsSolutions-APIG4', reason: publicReason });
+      checks.acknowledge({ id: 'AwsSolutions-COG4', reason: publicReason });
+    }
+  }
+
+  private addMethods(props: ApiProps): { iamMethods: apigw.Method[]; ackMethods: apigw.Method[] } {
     const validator = this.restApi.addRequestValidator('BodyAndParameters', {
       requestValidatorName: 'body-and-parameters',
       validateRequestBody: true,
@@ -158,32 +212,42 @@ export class Api extends Construct {
     // No test-invoke permission: nothing but the deployed stage may call the functions.
     const ingest = new apigw.LambdaIntegration(props.ingest.function, { allowTestInvoke: false });
     const admin = new apigw.LambdaIntegration(props.admin.function, { allowTestInvoke: false });
+    const ackLink = new apigw.LambdaIntegration(props.ackLink.function, { allowTestInvoke: false });
     const root = this.restApi.root;
 
+    const iamMethods: apigw.Method[] = [];
     // HL7 over HTTP requires Content-Type (application/hl7-v2, x-application/hl7-v2+er7 or text/plain).
-    root.addResource('hl7').addMethod('POST', ingest, iamAuth(['header.Content-Type']));
+    iamMethods.push(root.addResource('hl7').addMethod('POST', ingest, iamAuth(['header.Content-Type'])));
 
     const alerts = root.addResource('alerts');
-    alerts.addMethod('GET', admin, iamAuth([]));
-    alerts
-      .addResource('{id}')
-      .addResource('ack')
-      .addMethod('POST', admin, iamAuth(['path.id']));
-    root
-      .addResource('patients')
-      .addResource('{facility}')
-      .addResource('{mrn}')
-      .addResource('cohort')
-      .addMethod('POST', admin, iamAuth(['path.facility', 'path.mrn']));
+    iamMethods.push(alerts.addMethod('GET', admin, iamAuth([])));
+    iamMethods.push(
+      alerts
+        .addResource('{id}')
+        .addResource('ack')
+        .addMethod('POST', admin, iamAuth(['path.id'])),
+    );
+    iamMethods.push(
+      root
+        .addResource('patients')
+        .addResource('{facility}')
+        .addResource('{mrn}')
+        .addResource('cohort')
+        .addMethod('POST', admin, iamAuth(['path.facility', 'path.mrn'])),
+    );
+
+    const ackRoute = root.addResource('a').addResource('{token}');
+    const publicWithToken: apigw.MethodOptions = {
+      authorizationType: apigw.AuthorizationType.NONE,
+      requestValidator: validator,
+      requestParameters: { 'method.request.path.token': true },
+    };
+    const ackMethods = ['GET', 'POST'].map((method) => ackRoute.addMethod(method, ackLink, publicWithToken));
+    return { iamMethods, ackMethods };
   }
 
   private acknowledgeFindings(): void {
     const api = Validations.of(this.restApi);
-    api.acknowledge({
-      id: 'AwsSolutions-COG4',
-      reason:
-        'IAM (SigV4) auth on purpose: callers are machines and staff roles of the hospital AWS account (lab feed sender roles, admin roles via IAM Identity Center), not end users of a Cognito user pool.',
-    });
     api.acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
       reason:
@@ -193,7 +257,7 @@ export class Api extends Construct {
     stage.acknowledge({
       id: 'AwsSolutions-APIG3',
       reason:
-        'Every route requires a SigV4 signature, checked by API Gateway before any code runs, and the stage is throttled. AWS managed WAF rule sets treat HL7 as web traffic and would block legitimate messages (SizeRestrictions_BODY stops bodies over 8 KB; pipes and carets trip injection rules). A hospital that mandates WAF can associate its web ACL with the stage.',
+        'Every route but the ack link requires a SigV4 signature, checked by API Gateway before any code runs; the ack link requires a signed token checked before anything is read, and has its own low throttle; the stage is throttled. AWS managed WAF rule sets treat HL7 as web traffic and would block legitimate messages (SizeRestrictions_BODY stops bodies over 8 KB; pipes and carets trip injection rules). A hospital that mandates WAF can associate its web ACL with the stage.',
     });
     stage.acknowledge({
       id: 'HIPAA.Security-APIGWCacheEnabledAndEncrypted',
@@ -212,9 +276,11 @@ export class Api extends Construct {
  * Only the configured sender roles may POST /hl7: an Allow for their accounts
  * limited to those role ARNs (so a role in another account works), and a Deny
  * for every other principal, however broad its own IAM policy. The admin
- * routes are left to the hospital account's IAM policies.
+ * routes are left to the hospital account's IAM policies. The ack route is
+ * open to anyone (API Gateway refuses unauthenticated calls a resource policy
+ * does not allow): its token is checked by the function.
  */
-function senderResourcePolicy(senderRoleArns: string[]): iam.PolicyDocument {
+function apiResourcePolicy(senderRoleArns: string[]): iam.PolicyDocument {
   const senderAccounts = [...new Set(senderRoleArns.map((arn) => arn.split(':')[4] ?? ''))];
   return new iam.PolicyDocument({
     statements: [
@@ -225,6 +291,13 @@ function senderResourcePolicy(senderRoleArns: string[]): iam.PolicyDocument {
         actions: ['execute-api:Invoke'],
         resources: [postHl7],
         conditions: { ArnEquals: { 'aws:PrincipalArn': senderRoleArns } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'AnyoneWithALinkMayOpenIt',
+        effect: iam.Effect.ALLOW,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['execute-api:Invoke'],
+        resources: ackRouteResources,
       }),
       new iam.PolicyStatement({
         sid: 'NobodyElsePostsHl7',

@@ -13,7 +13,6 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { Topic } from '../../lambdas/domain/alerts.js';
 import { metricsNamespace, type PipelineFunction } from './pipeline-function.js';
 
 export interface OperationsProps {
@@ -25,8 +24,10 @@ export interface OperationsProps {
   evaluate: PipelineFunction;
   sweep: PipelineFunction;
   admin: PipelineFunction;
+  ackLink: PipelineFunction;
   failedRecords: sqs.IQueue;
-  clinicalTopics: Record<Topic, sns.ITopic>;
+  /** pages, notices, escalations and the further escalation levels (`escalation-2`, ...). */
+  clinicalTopics: Record<string, sns.ITopic>;
   feedSilenceMinutes: number;
 }
 
@@ -65,7 +66,7 @@ export class Operations extends Construct {
     this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     this.action = new actions.SnsAction(this.topic);
 
-    const functions = [props.ingest, props.evaluate, props.sweep, props.admin];
+    const functions = [props.ingest, props.evaluate, props.sweep, props.admin, props.ackLink];
     const pipelineMetric = (metricName: string, service: PipelineFunction, period = fiveMinutes) =>
       new cloudwatch.Metric({
         namespace: metricsNamespace,
@@ -77,7 +78,7 @@ export class Operations extends Construct {
     const accepted = pipelineMetric('MessagesAccepted', props.ingest);
     const rejected = pipelineMetric('MessagesRejected', props.ingest);
     const errored = pipelineMetric('MessagesErrored', props.ingest);
-    const publishers = [props.evaluate, props.sweep, props.admin];
+    const publishers = [props.evaluate, props.sweep, props.admin, props.ackLink];
 
     this.alarm('Api5xx', {
       metric: props.api.metricServerError({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
@@ -105,7 +106,7 @@ export class Operations extends Construct {
       description: `No message accepted for ${props.feedSilenceMinutes} minutes: is the lab feed down? New results are not being checked.`,
     });
     for (const fn of functions) {
-      const name = capitalize(fn.serviceName);
+      const name = pascalCase(fn.serviceName);
       this.alarm(`${name}Errors`, {
         metric: fn.function.metricErrors({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
         threshold: 1,
@@ -148,7 +149,7 @@ export class Operations extends Construct {
       description: 'A page or notice could not be published to SNS.',
     });
     for (const [topicName, topic] of Object.entries(props.clinicalTopics)) {
-      this.alarm(`${capitalize(topicName)}DeliveryFailures`, {
+      this.alarm(`${pascalCase(topicName)}DeliveryFailures`, {
         metric: topic.metricNumberOfNotificationsFailed({
           period: fiveMinutes,
           statistic: cloudwatch.Stats.SUM,
@@ -223,6 +224,10 @@ export class Operations extends Construct {
   }
 }
 
-function capitalize(word: string): string {
-  return word.charAt(0).toUpperCase() + word.slice(1);
+/** `ack-link` → `AckLink`, `escalation-2` → `Escalation2`: construct ids. */
+function pascalCase(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
 }

@@ -1,5 +1,5 @@
 /**
- * One pipeline Lambda (ingest, evaluate, sweep or admin) as every function
+ * One pipeline Lambda (ingest, evaluate, sweep, admin or ack-link) as every function
  * here must be: Node.js 22 on arm64, bundled by esbuild as ESM with source
  * maps, X-Ray active, its own KMS-encrypted log group, reserved concurrency,
  * and a role whose only permissions are one customer-managed policy built
@@ -14,7 +14,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
-export const pipelineFunctionNames = ['ingest', 'evaluate', 'sweep', 'admin'] as const;
+export const pipelineFunctionNames = ['ingest', 'evaluate', 'sweep', 'admin', 'ack-link'] as const;
 export type PipelineFunctionName = (typeof pipelineFunctionNames)[number];
 
 /** Powertools' metrics namespace (the `CalciphylaxisAlerting` contract). */

@@ -12,10 +12,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import {
+  alertIdPk,
   cohortIndex,
   defaultTableName,
   keyAttributes,
   openAlertsIndex,
+  patientPk,
   ttlAttribute,
 } from '../../lambdas/adapters/table-layout.js';
 
@@ -131,6 +133,28 @@ export class Store extends Construct {
         resources: [openAlertsIndex.name, cohortIndex.name].map(
           (name) => `${this.table.tableArn}/index/${name}`,
         ),
+      }),
+    ];
+  }
+
+  /**
+   * The ack-link function: find an alert by id (the ALERTID# pointer, then
+   * the alert in its patient partition, the profile where pagePhi is full)
+   * and write the acknowledged alert, its audit event and the outbox entry
+   * of its notice (transaction Puts). Items only, no index, no query, and
+   * only in patient and alert-id partitions (not the duplicate marks).
+   */
+  alertAcknowledgementStatements(): iam.PolicyStatement[] {
+    return [
+      new iam.PolicyStatement({
+        sid: 'AcknowledgeAlerts',
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        resources: [this.table.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': {
+            'dynamodb:LeadingKeys': [alertIdPk('*'), patientPk({ namespace: '*', mrn: '*' })],
+          },
+        },
       }),
     ];
   }

@@ -54,15 +54,15 @@ describe('escalation of unacknowledged critical alerts (escalateAfterMinutes = 1
 
     const now = minutesAfter(t0, 15);
     const result = sweep([alert], now);
-    expect(result.changes).toEqual([
-      { kind: 'update', expectedVersion: 1, alert: { ...alert, escalatedAt: now.toISOString(), version: 2 } },
-    ]);
+    const escalated = { ...alert, escalatedAt: now.toISOString(), escalationLevel: 1, version: 2 };
+    expect(result.changes).toEqual([{ kind: 'update', expectedVersion: 1, alert: escalated }]);
     expect(result.notifications).toEqual([
       {
         notificationId: `${alert.alertId}:escalated`,
         topic: 'escalations',
         event: 'escalated',
-        alert: { ...alert, escalatedAt: now.toISOString(), version: 2 },
+        alert: escalated,
+        escalation: { level: 1, name: 'escalations' },
       },
     ]);
     expect(result.audit).toEqual([
@@ -71,7 +71,7 @@ describe('escalation of unacknowledged critical alerts (escalateAfterMinutes = 1
         at: now.toISOString(),
         from: 'open',
         to: 'open',
-        reason: 'escalated',
+        reason: 'escalated to level 1: escalations',
         by: 'system',
       },
     ]);
@@ -157,7 +157,10 @@ describe('repeats of unacknowledged critical alerts (repeatMinutes = 30)', () =>
       ['escalated', 'escalations'],
       ['repeated', 'pages'],
     ]);
-    expect(result.audit.map((event) => event.reason)).toEqual(['escalated', 'repeated']);
+    expect(result.audit.map((event) => event.reason)).toEqual([
+      'escalated to level 1: escalations',
+      'repeated',
+    ]);
   });
 
   it.each(['CALCIUM_LOW', 'CRP_RISING', 'PTH_LOW', 'BICARBONATE_LOW'] as const)(

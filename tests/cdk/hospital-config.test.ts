@@ -151,9 +151,63 @@ describe('hospital configuration: a bad value fails naming the file and the key'
         }),
     ],
     ['Unrecognized key: "alarmEmails"', (c: Record<string, unknown>) => (c.alarmEmails = 'x@example.org')],
+    [
+      'subscriptions.furtherEscalations: rules.escalationChain has 2 levels, so 1 list of subscribers is needed',
+      (c: Record<string, unknown>) =>
+        (c.rules = {
+          escalationChain: [
+            { name: 'backup nephrologist', afterMinutes: 15 },
+            { name: 'unit charge nurse', afterMinutes: 30 },
+          ],
+        }),
+    ],
+    [
+      'subscriptions.furtherEscalations: rules.escalationChain has 1 level, so 0 lists of subscribers are needed for levels after the first (level 1 is subscriptions.escalations); found 1',
+      (c: Record<string, unknown>) =>
+        (c.subscriptions = {
+          ...example.subscriptions,
+          furtherEscalations: [[{ protocol: 'sms', endpoint: '+15555550103' }]],
+        }),
+    ],
+    [
+      'subscriptions.furtherEscalations.0: at least one subscriber',
+      (c: Record<string, unknown>) =>
+        (c.subscriptions = { ...example.subscriptions, furtherEscalations: [[]] }),
+    ],
+    [
+      'rules.escalationChain: afterMinutes must increase',
+      (c: Record<string, unknown>) =>
+        (c.rules = {
+          escalationChain: [
+            { name: 'backup nephrologist', afterMinutes: 30 },
+            { name: 'unit charge nurse', afterMinutes: 15 },
+          ],
+        }),
+    ],
   ])('%s', (expected, change) => {
     const error = rejectionOf(exampleWith(change));
     expect(error.message).toMatch(new RegExp(`^config/hospitals/x\\.json: .*${escapeRegExp(expected)}`, 'm'));
+  });
+});
+
+describe('hospital configuration: escalation chain', () => {
+  it('accepts a chain whose further levels each have subscribers', () => {
+    const config = parseHospitalConfig(
+      exampleWith((c) => {
+        c.rules = {
+          escalationChain: [
+            { name: 'backup nephrologist', afterMinutes: 15 },
+            { name: 'unit charge nurse', afterMinutes: 30 },
+          ],
+        };
+        c.subscriptions = {
+          ...example.subscriptions,
+          furtherEscalations: [[{ protocol: 'sms', endpoint: '+15555550103' }]],
+        };
+      }),
+      'x.json',
+    );
+    expect(rulesConfigFor(config).escalationChain?.map((level) => level.afterMinutes)).toEqual([15, 30]);
   });
 });
 

@@ -8,7 +8,7 @@ import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadHospitalConfig } from '../../lib/config/hospital-config.js';
 import { type BuiltStack, buildStack, buildTimeoutMs } from './support/build-stack.js';
-import { renderJoin, resourcesOf } from './support/template-queries.js';
+import { apiRoutes, renderJoin, resourcesOf } from './support/template-queries.js';
 
 const mtls = {
   truststoreBucket: 'example-hl7-truststore',
@@ -49,10 +49,22 @@ describe('API with a mutual-TLS custom domain', () => {
     expect(outputs.MtlsDomainTarget).toBeDefined();
   });
 
-  it('still has IAM auth on every route', () => {
-    for (const method of Object.values(resourcesOf(template, 'AWS::ApiGateway::Method'))) {
-      expect(method.Properties.AuthorizationType).toBe('AWS_IAM');
+  it('still has IAM auth on every route but the ack link', () => {
+    for (const [route, method] of apiRoutes(template)) {
+      expect(method.Properties.AuthorizationType, route).toBe(
+        route.endsWith(' /a/{token}') ? 'NONE' : 'AWS_IAM',
+      );
     }
+  });
+
+  it('mints no ack links: phones present no client certificate and the execute-api endpoint is off', () => {
+    for (const fn of Object.values(resourcesOf(template, 'AWS::Lambda::Function'))) {
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(variables.ACK_LINK_BASE_URL, String(fn.Properties.FunctionName)).toBeUndefined();
+    }
+    expect(
+      (template.toJSON() as { Outputs: Record<string, unknown> }).Outputs.AckLinkBaseUrl,
+    ).toBeUndefined();
   });
 
   it('stays free of unacknowledged cdk-nag findings', () => {

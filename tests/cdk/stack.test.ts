@@ -1,14 +1,16 @@
 /**
  * The example hospital's stack, synthesised once: what a hospital's security
  * reviewer and the on-call engineer rely on. Encryption with the one key,
- * the table contract, the stream failure policy, IAM on every route,
- * least-privilege policies, the alarms, and a clean cdk-nag report.
+ * the table contract, the stream failure policy, IAM on every route but the
+ * throttled tap-to-acknowledge route, least-privilege policies, the ack-link
+ * key, the alarms, and a clean cdk-nag report.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -132,7 +134,7 @@ describe('encryption: one customer-managed key for everything holding PHI', () =
       expect(queue.Properties.KmsMasterKeyId).toEqual(keyArn);
     }
     const logGroups = Object.values(resourcesOf(template, 'AWS::Logs::LogGroup'));
-    expect(logGroups.length).toBeGreaterThanOrEqual(6); // 4 functions + API access + API execution
+    expect(logGroups.length).toBeGreaterThanOrEqual(7); // 5 functions + API access + API execution
     for (const logGroup of logGroups) {
       expect(logGroup.Properties.KmsKeyId).toEqual(keyArn);
       expect(logGroup.Properties.RetentionInDays).toBeGreaterThan(0);
@@ -232,11 +234,15 @@ describe('evaluate: the stream event source and its failure policy', () => {
   });
 });
 
-describe('API: IAM auth on every route', () => {
-  it('has exactly the ingest and admin routes, each with IAM auth and the request validator', () => {
+describe('API: IAM auth on every route but the ack link', () => {
+  const ackRoutes = ['GET /a/{token}', 'POST /a/{token}'];
+
+  it('has exactly the ingest, admin and ack routes, each with the request validator', () => {
     const routes = apiRoutes(template);
     expect([...routes.keys()].sort()).toEqual([
+      'GET /a/{token}',
       'GET /alerts',
+      'POST /a/{token}',
       'POST /alerts/{id}/ack',
       'POST /hl7',
       'POST /patients/{facility}/{mrn}/cohort',
@@ -251,8 +257,80 @@ describe('API: IAM auth on every route', () => {
       ValidateRequestParameters: true,
     });
     for (const [route, method] of routes) {
-      expect(method.Properties.AuthorizationType, route).toBe('AWS_IAM');
       expect(method.Properties.RequestValidatorId, route).toEqual({ Ref: validatorId });
+    }
+  });
+
+  it('leaves only GET and POST /a/{token} without IAM auth; they require the token path parameter', () => {
+    const routes = apiRoutes(template);
+    const unauthenticated = [...routes]
+      .filter(([, method]) => method.Properties.AuthorizationType !== 'AWS_IAM')
+      .map(([route]) => route)
+      .sort();
+    expect(unauthenticated).toEqual(ackRoutes);
+    for (const route of ackRoutes) {
+      const method = defined(routes.get(route), route);
+      expect(method.Properties.AuthorizationType, route).toBe('NONE');
+      expect(method.Properties.RequestParameters, route).toEqual({ 'method.request.path.token': true });
+    }
+  });
+
+  it('throttles the ack methods at the method level, far below the stage, logging like the rest', () => {
+    const stage = defined(Object.values(resourcesOf(template, 'AWS::ApiGateway::Stage'))[0], 'stage');
+    const settings = stage.Properties.MethodSettings as Record<string, unknown>[];
+    const stageWide = defined(
+      settings.find((setting) => setting.ResourcePath === '/*' && setting.HttpMethod === '*'),
+      'stage-wide setting',
+    );
+    for (const method of ['GET', 'POST']) {
+      const setting = defined(
+        settings.find(
+          (candidate) => candidate.ResourcePath === '/~1a~1{token}' && candidate.HttpMethod === method,
+        ),
+        `${method} /a/{token} setting`,
+      );
+      expect(setting).toMatchObject({ LoggingLevel: 'ERROR', DataTraceEnabled: false, MetricsEnabled: true });
+      expect(setting.ThrottlingRateLimit).toBeGreaterThan(0);
+      expect(setting.ThrottlingRateLimit).toBeLessThan(stageWide.ThrottlingRateLimit as number);
+      expect(setting.ThrottlingBurstLimit).toBeLessThan(stageWide.ThrottlingBurstLimit as number);
+    }
+  });
+
+  it('lets anyone reach the ack methods, and only them, in the resource policy', () => {
+    const api = defined(Object.values(resourcesOf(template, 'AWS::ApiGateway::RestApi'))[0], 'RestApi');
+    const statements = (api.Properties.Policy as { Statement: Statement[] }).Statement;
+    const open = statements.filter(
+      (statement) => statement.Effect === 'Allow' && JSON.stringify(statement.Principal) === '{"AWS":"*"}',
+    );
+    expect(open).toEqual([
+      expect.objectContaining({
+        Action: 'execute-api:Invoke',
+        Resource: ['execute-api:/*/GET/a/*', 'execute-api:/*/POST/a/*'],
+      }),
+    ]);
+    expect(open[0]?.Condition).toBeUndefined();
+  });
+
+  it('acknowledges the unauthenticated-route findings on the two ack methods only', () => {
+    const acknowledged = (construct: { node: { metadata: { type: string; data: unknown }[] } }) =>
+      construct.node.metadata
+        .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((entry) => Object.keys(entry.data as Record<string, string>))
+        .map((id) => id.replace(/^annotation::/i, ''));
+    const methods = stack.node.findAll().filter((construct) => construct instanceof apigw.Method);
+    expect(methods).toHaveLength(6);
+    for (const method of methods) {
+      const isAck = method.node.path.includes('/a/{token}/');
+      expect(acknowledged(method).includes('AwsSolutions-APIG4'), method.node.path).toBe(isAck);
+      expect(acknowledged(method), method.node.path).toContain('AwsSolutions-COG4');
+    }
+    // Nothing above the methods acknowledges them for every route.
+    for (const scope of [
+      stack,
+      ...stack.node.findAll().filter((construct) => construct instanceof apigw.RestApi),
+    ]) {
+      expect(acknowledged(scope)).not.toContain('AwsSolutions-APIG4');
+      expect(acknowledged(scope)).not.toContain('AwsSolutions-COG4');
     }
   });
 
@@ -264,20 +342,25 @@ describe('API: IAM auth on every route', () => {
     for (const route of ['GET /alerts', 'POST /alerts/{id}/ack', 'POST /patients/{facility}/{mrn}/cohort']) {
       expect(target(route), route).toContain(`<${functionId('admin')}.Arn>`);
     }
+    for (const route of ['GET /a/{token}', 'POST /a/{token}']) {
+      expect(target(route), route).toContain(`<${functionId('ack-link')}.Arn>`);
+    }
   });
 
   it('logs errors without request data, traces, throttles and writes access logs', () => {
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       TracingEnabled: true,
       AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
-      MethodSettings: [
+      MethodSettings: Match.arrayWith([
         Match.objectLike({
+          HttpMethod: '*',
+          ResourcePath: '/*',
           LoggingLevel: 'ERROR',
           DataTraceEnabled: false,
           ThrottlingRateLimit: Match.anyValue(),
           ThrottlingBurstLimit: Match.anyValue(),
         }),
-      ],
+      ]),
     });
   });
 
@@ -311,16 +394,24 @@ describe('API: IAM auth on every route', () => {
     expect(resourceList(senderPolicy.Statement[0] as Statement)).toEqual([
       expect.stringMatching(/^arn:aws:execute-api:us-east-1:111111111111:<ApiRestApi\w+>\/v1\/POST\/hl7$/),
     ]);
-    for (const name of ['TableName', 'PagesTopicArn', 'NoticesTopicArn', 'EscalationsTopicArn']) {
+    for (const name of [
+      'TableName',
+      'PagesTopicArn',
+      'NoticesTopicArn',
+      'EscalationsTopicArn',
+      'EscalationTopicArns',
+      'AckLinkKeySecretArn',
+    ]) {
       expect(outputs[name], name).toBeDefined();
     }
   });
 });
 
 describe('functions: runtime, tracing, concurrency, environment', () => {
-  it('are exactly the four pipeline functions, each Node.js 22 on arm64 with X-Ray and reserved concurrency', () => {
+  it('are exactly the five pipeline functions, each Node.js 22 on arm64 with X-Ray and reserved concurrency', () => {
     const functions = functionsByName();
     expect([...functions.keys()].sort()).toEqual([
+      'calciphylaxis-ack-link',
       'calciphylaxis-admin',
       'calciphylaxis-evaluate',
       'calciphylaxis-ingest',
@@ -346,6 +437,7 @@ describe('functions: runtime, tracing, concurrency, environment', () => {
           'PAGES_TOPIC_ARN',
           'NOTICES_TOPIC_ARN',
           'ESCALATIONS_TOPIC_ARN',
+          'ESCALATION_TOPIC_ARNS',
           'HISTORY_DAYS',
           'DUPLICATE_TTL_DAYS',
         ]),
@@ -357,6 +449,53 @@ describe('functions: runtime, tracing, concurrency, environment', () => {
       const rules = parseRulesConfig(JSON.parse(String(variables.RULES_CONFIG)), name);
       expect(rules.timeZone).toBe(config.timeZone);
       expect(rules.localDrugCodes).toEqual(config.rules.localDrugCodes);
+    }
+  });
+
+  it('give the link minters and the ack-link function the key, and the minters the link base (the API stage URL)', () => {
+    const secretId = logicalIdOf(template, 'AWS::SecretsManager::Secret', 'AckLinkKey');
+    const apiId = logicalIdOf(template, 'AWS::ApiGateway::RestApi', 'ApiRestApi');
+    for (const [name, { resource }] of functionsByName()) {
+      const variables = (resource.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      const short = name.replace('calciphylaxis-', '');
+      const mintsOrChecks = ['evaluate', 'sweep', 'ack-link'].includes(short);
+      expect(variables.ACK_LINK_SECRET_ARN, name).toEqual(mintsOrChecks ? { Ref: secretId } : undefined);
+      const mints = ['evaluate', 'sweep'].includes(short);
+      expect(variables.ACK_LINK_BASE_URL === undefined, name).toBe(!mints);
+      if (mints) {
+        expect(renderJoin(variables.ACK_LINK_BASE_URL)).toBe(
+          `https://<${apiId}>.execute-api.${config.region}.<AWS::URLSuffix>/v1`,
+        );
+      }
+      expect(JSON.parse(renderJoin(variables.ESCALATION_TOPIC_ARNS)), name).toEqual({
+        '1': `<${logicalIdOf(template, 'AWS::SNS::Topic', 'PagingEscalations')}>`,
+      });
+    }
+  });
+});
+
+describe('ack-link key', () => {
+  it('is a generated Secrets Manager secret encrypted with the stack key', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      KmsKeyId: keyArn,
+      GenerateSecretString: Match.objectLike({ PasswordLength: 64, ExcludePunctuation: true }),
+    });
+  });
+
+  it('is readable by evaluate, sweep and ack-link only, with GetSecretValue on that secret only', () => {
+    const secretRef = { Ref: logicalIdOf(template, 'AWS::SecretsManager::Secret', 'AckLinkKey') };
+    for (const name of ['ingest', 'evaluate', 'sweep', 'admin', 'ack-link']) {
+      const reads = policyOf(name).filter((statement) =>
+        actionsOf(statement).some((action) => action.startsWith('secretsmanager:')),
+      );
+      if (['evaluate', 'sweep', 'ack-link'].includes(name)) {
+        expect(reads, name).toEqual([
+          expect.objectContaining({ Action: 'secretsmanager:GetSecretValue', Resource: secretRef }),
+        ]);
+      } else {
+        expect(reads, name).toEqual([]);
+      }
     }
   });
 });
@@ -421,8 +560,28 @@ describe('IAM: least privilege', () => {
     ]);
   });
 
+  it('lets the ack-link function read and write items of patient and alert-id partitions, publish notices and read its key', () => {
+    expect(allowedActions('ack-link').filter((action) => dataServices.test(action))).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'kms:Decrypt',
+      'kms:DescribeKey',
+      'kms:Encrypt',
+      'kms:GenerateDataKey',
+      'sns:Publish',
+    ]);
+    const tableStatement = defined(
+      policyOf('ack-link').find((statement) => actionsOf(statement).includes('dynamodb:GetItem')),
+      'table statement',
+    );
+    expect(tableStatement.Resource).toEqual(getAtt(tableId, 'Arn'));
+    expect(tableStatement.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ALERTID#*', 'PATIENT#*#*'] },
+    });
+  });
+
   it('lets no function delete or scan the table', () => {
-    for (const name of ['ingest', 'evaluate', 'sweep', 'admin']) {
+    for (const name of ['ingest', 'evaluate', 'sweep', 'admin', 'ack-link']) {
       expect(allowedActions(name), name).not.toContain('dynamodb:DeleteItem');
       expect(allowedActions(name), name).not.toContain('dynamodb:Scan');
     }
@@ -444,11 +603,12 @@ describe('IAM: least privilege', () => {
     expect(publishTargets('evaluate')).toEqual(clinical);
     expect(publishTargets('sweep')).toEqual(clinical);
     expect(publishTargets('admin')).toEqual([topicRef('PagingNotices')]);
+    expect(publishTargets('ack-link')).toEqual([topicRef('PagingNotices')]);
     expect(publishTargets('ingest')).toEqual([]);
   });
 
   it('lets only evaluate read the stream and send to the failed-records queue', () => {
-    for (const name of ['ingest', 'sweep', 'admin']) {
+    for (const name of ['ingest', 'sweep', 'admin', 'ack-link']) {
       expect(allowedActions(name), name).not.toContain('dynamodb:GetRecords');
       expect(allowedActions(name), name).not.toContain('sqs:SendMessage');
     }
@@ -575,7 +735,7 @@ describe('alarms to the operations topic', () => {
   });
 
   it('watch errors and throttles of every function', () => {
-    for (const name of ['ingest', 'evaluate', 'sweep', 'admin']) {
+    for (const name of ['ingest', 'evaluate', 'sweep', 'admin', 'ack-link']) {
       for (const metricName of ['Errors', 'Throttles']) {
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           Namespace: 'AWS/Lambda',
@@ -588,6 +748,41 @@ describe('alarms to the operations topic', () => {
 
   it('have a dashboard', () => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+});
+
+describe('deployability', () => {
+  it('has no circular reference between resources (CloudFormation would refuse the stack)', () => {
+    const resources = (template.toJSON() as { Resources: Record<string, unknown> }).Resources;
+    const ids = new Set(Object.keys(resources));
+    const references = (value: unknown, found: Set<string>): Set<string> => {
+      if (Array.isArray(value)) {
+        for (const item of value) references(item, found);
+      } else if (value !== null && typeof value === 'object') {
+        for (const [key, inner] of Object.entries(value)) {
+          if (key === 'Ref' && typeof inner === 'string' && ids.has(inner)) found.add(inner);
+          else if (key === 'Fn::GetAtt' && Array.isArray(inner) && ids.has(String(inner[0])))
+            found.add(String(inner[0]));
+          else if (key === 'DependsOn') for (const id of [inner].flat()) found.add(String(id));
+          else references(inner, found);
+        }
+      }
+      return found;
+    };
+    const edges = new Map([...ids].map((id) => [id, references(resources[id], new Set())]));
+    const state = new Map<string, 'visiting' | 'done'>();
+    const cycleFrom = (id: string, path: string[]): string[] | undefined => {
+      if (state.get(id) === 'done') return undefined;
+      if (state.get(id) === 'visiting') return [...path, id];
+      state.set(id, 'visiting');
+      for (const next of edges.get(id) ?? []) {
+        const cycle = cycleFrom(next, [...path, id]);
+        if (cycle) return cycle;
+      }
+      state.set(id, 'done');
+      return undefined;
+    };
+    for (const id of ids) expect(cycleFrom(id, [])).toBeUndefined();
   });
 });
 

@@ -17,6 +17,34 @@ describe('rules configuration', () => {
     expect(config.cohortCodes.map((code) => code.code)).toEqual(['E83.59', '237900002']);
   });
 
+  it('fills the closed-loop paging defaults: 24-hour links, no link base, no chain, a 30-minute target', () => {
+    const config = parseRulesConfig({ timeZone: 'America/Chicago' });
+    expect(config.ackLinkExpiryHours).toBe(24);
+    expect(config.ackLinkBaseUrl).toBeUndefined();
+    expect(config.escalationChain).toBeUndefined();
+    expect(config.timelinessTargetMinutes).toBe(30);
+  });
+
+  it('accepts an escalation chain with increasing delays and an https (or local http) link base', () => {
+    const config = parseRulesConfig({
+      timeZone: 'UTC',
+      escalationChain: [
+        { name: 'backup nephrologist', afterMinutes: 15 },
+        { name: 'unit charge nurse', afterMinutes: 30 },
+      ],
+      ackLinkBaseUrl: 'https://ack.example.org',
+      ackLinkExpiryHours: 12,
+      timelinessTargetMinutes: 60,
+    });
+    expect(config.escalationChain?.map((level) => level.name)).toEqual([
+      'backup nephrologist',
+      'unit charge nurse',
+    ]);
+    expect(
+      parseRulesConfig({ timeZone: 'UTC', ackLinkBaseUrl: 'http://127.0.0.1:4080' }).ackLinkBaseUrl,
+    ).toBe('http://127.0.0.1:4080');
+  });
+
   it.each([
     [{ timeZone: 'America/Chicago', crpRising: { ratio: 0.5 } }, 'crpRising.ratio'],
     [{ timeZone: 'Mars/Olympus' }, 'timeZone'],
@@ -24,6 +52,35 @@ describe('rules configuration', () => {
     [{ timeZone: 'UTC', escalateAfterMinutes: -5 }, 'escalateAfterMinutes'],
     [{ timeZone: 'UTC', localLabCodes: { 'CA-DIAL': 'dialysate' } }, 'localLabCodes.CA-DIAL'],
     [{ timeZone: 'UTC', escalateAfterMinute: 15 }, 'escalateAfterMinute'],
+    [
+      {
+        timeZone: 'UTC',
+        escalationChain: [
+          { name: 'backup', afterMinutes: 30 },
+          { name: 'charge nurse', afterMinutes: 30 },
+        ],
+      },
+      'escalationChain: afterMinutes must increase',
+    ],
+    [{ timeZone: 'UTC', escalationChain: [] }, 'escalationChain'],
+    [
+      {
+        timeZone: 'UTC',
+        escalationChain: Array.from({ length: 6 }, (_, n) => ({ name: `l${n}`, afterMinutes: 10 * (n + 1) })),
+      },
+      'escalationChain',
+    ],
+    [{ timeZone: 'UTC', escalationChain: [{ name: ' ', afterMinutes: 15 }] }, 'escalationChain.0.name'],
+    [
+      { timeZone: 'UTC', escalationChain: [{ name: 'backup', afterMinutes: 15, topic: 'x' }] },
+      'escalationChain.0',
+    ],
+    [{ timeZone: 'UTC', ackLinkBaseUrl: 'http://ack.example.org' }, 'ackLinkBaseUrl: must be https'],
+    [{ timeZone: 'UTC', ackLinkBaseUrl: 'https://ack.example.org/?a=1' }, 'ackLinkBaseUrl: no query'],
+    [{ timeZone: 'UTC', ackLinkBaseUrl: 'not a url' }, 'ackLinkBaseUrl'],
+    [{ timeZone: 'UTC', ackLinkExpiryHours: 0 }, 'ackLinkExpiryHours'],
+    [{ timeZone: 'UTC', ackLinkExpiryHours: 24 * 7 + 1 }, 'ackLinkExpiryHours'],
+    [{ timeZone: 'UTC', timelinessTargetMinutes: 0 }, 'timelinessTargetMinutes'],
   ])('rejects %j naming the key %s', (input, key) => {
     expect(() => parseRulesConfig(input, 'config/hospitals/test.json')).toThrow(ConfigError);
     expect(() => parseRulesConfig(input, 'config/hospitals/test.json')).toThrow(

@@ -1,0 +1,3 @@
+export const handler = (): never => {
+  throw new Error('not implemented');
+};
