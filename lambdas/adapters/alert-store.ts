@@ -31,6 +31,7 @@ import {
   outboxSk,
   type PatientKey,
   patientPk,
+  ttlAttribute,
 } from './table-layout.js';
 
 export type AlertChange =
@@ -302,6 +303,9 @@ export async function listActiveAlerts({
  * After SNS took an outbox notification: removes the outbox entry and keeps
  * the sent mark (EVENT#NOTIFY#), in one transaction. Safe to repeat.
  */
+/** How long a sent outbox entry stays before DynamoDB's TTL removes it. */
+const sentOutboxTtlSeconds = 86_400;
+
 export async function completeNotification(
   notification: OutboxNotification,
   messageId: string,
@@ -313,7 +317,21 @@ export async function completeNotification(
     await dynamoDocumentClient().send(
       new TransactWriteCommand({
         TransactItems: [
-          { Delete: { TableName: tableName, Key: { pk, sk: outboxSk(notification.notificationId) } } },
+          {
+            // Marked sent rather than deleted: no function may delete items (the audit trail must stay),
+            // and the TTL removes the entry a day later. loadPatient skips entries that carry sentAt.
+            Update: {
+              TableName: tableName,
+              Key: { pk, sk: outboxSk(notification.notificationId) },
+              ConditionExpression: 'attribute_exists(pk)',
+              UpdateExpression: 'SET #sentAt = :sentAt, #expiresAt = :expiresAt',
+              ExpressionAttributeNames: { '#sentAt': 'sentAt', '#expiresAt': ttlAttribute },
+              ExpressionAttributeValues: {
+                ':sentAt': sentAt,
+                ':expiresAt': Math.floor(Date.parse(sentAt) / 1000) + sentOutboxTtlSeconds,
+              },
+            },
+          },
           {
             Put: {
               TableName: tableName,
@@ -328,6 +346,8 @@ export async function completeNotification(
       }),
     );
   } catch (error: unknown) {
+    // The outbox entry is gone only when an earlier completion's TTL removed it: already done.
+    if (cancellationReasons(error)?.[0]?.code === 'ConditionalCheckFailed') return;
     throw storeErrorFrom('completeNotification', error);
   }
 }

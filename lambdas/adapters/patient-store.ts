@@ -104,7 +104,7 @@ function historyFromItems(items: readonly Item[]): PatientHistory {
     } else if (sk.startsWith(sortKeyPrefix.cohortEnrolment)) {
       history.enrolments.push(storedEnrolmentFromItem(item));
     } else if (sk.startsWith(sortKeyPrefix.outbox)) {
-      outboxItems.push(item);
+      if (item.sentAt === undefined) outboxItems.push(item);
     } else if (sk === profileSk) {
       history.profile = profileFromItem(item);
     }

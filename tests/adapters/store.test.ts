@@ -535,6 +535,10 @@ describe('the notification outbox', () => {
     ]);
     expect(await wasNotificationSent(opened.notificationId, patient)).toBe(true);
     expect(await wasNotificationSent(copy.notificationId, patient)).toBe(false);
+
+    // A retried completion (the first one's reply was lost) changes nothing.
+    await completeNotification(opened, 'sns-message-1', '2026-07-27T00:00:01.000Z');
+    expect((await loadPatient(patient.namespace, patient.mrn, window)).pendingNotifications).toHaveLength(1);
   });
 
   it('keeps no outbox entry when the alert change it belongs to is refused', async () => {
