@@ -145,13 +145,18 @@ export class CalciphylaxisStack extends Stack {
 
     const admin = pipelineFunction({
       name: 'admin',
-      description: 'Admin API: list open alerts, acknowledge an alert, enrol a patient in the cohort',
+      description:
+        'Admin API: list open alerts, acknowledge an alert, enrol a patient in the cohort, report on critical-result timeliness',
       memorySizeMb: 512,
       timeout: Duration.seconds(15),
       reservedConcurrency: 5,
       noDeadLetterQueueReason: syncNoDlq,
     });
-    admin.allow(...store.readWriteStatements(), paging.publishStatement(['notices']));
+    admin.allow(
+      ...store.readWriteStatements(),
+      ...store.criticalAlertsReadStatements(),
+      paging.publishStatement(['notices']),
+    );
 
     const ackLink = pipelineFunction({
       name: 'ack-link',

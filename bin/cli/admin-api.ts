@@ -1,6 +1,6 @@
 /**
  * The admin routes as the tools use them: list active alerts (following the
- * cursor), acknowledge one, enrol or remove a patient. Responses are checked
+ * cursor), acknowledge one, enrol or remove a patient, the timeliness report. Responses are checked
  * with zod and only the fields the tools print are kept (no patient name can
  * reach the terminal, whatever the server sends).
  */
@@ -45,6 +45,52 @@ const enrolmentReply = z.object({
   }),
 });
 export type EnrolmentReply = z.infer<typeof enrolmentReply>;
+
+const timelinessAlert = z.object({
+  alertId: z.string(),
+  ruleId: z.string(),
+  facility: z.string(),
+  mrn: z.string(),
+  state: z.string(),
+});
+export type TimelinessAlert = z.infer<typeof timelinessAlert>;
+const minutes = z.number().nullable();
+const time = z.string().nullable();
+const durationSummary = z.object({ medianMinutes: minutes, p90Minutes: minutes });
+const timelinessReply = z.object({
+  from: z.string(),
+  to: z.string(),
+  summary: z.object({
+    count: z.number().int(),
+    targetMinutes: z.number(),
+    resultToPage: durationSummary,
+    pageToAck: durationSummary,
+    outsideTarget: z.array(timelinessAlert),
+    neverAcknowledged: z.array(timelinessAlert),
+  }),
+  rows: z.array(
+    z.object({
+      alert: timelinessAlert,
+      resultAt: time,
+      receivedAt: time,
+      openedAt: z.string(),
+      firstPagedAt: time,
+      acknowledgedAt: time,
+      resolvedAt: time,
+      resultToPageMinutes: minutes,
+      pageToAckMinutes: minutes,
+      resultToAckMinutes: minutes,
+      target: z.enum(['met', 'late', 'not acknowledged']),
+    }),
+  ),
+});
+export type TimelinessReply = z.infer<typeof timelinessReply>;
+
+/** Critical alerts opened at or after `from` and before `to`. */
+export interface ReportPeriod {
+  from: Date;
+  to: Date;
+}
 
 export type AcknowledgeOutcome =
   | { outcome: 'acknowledged' | 'alreadyAcknowledged'; alert: AlertRow }
@@ -92,6 +138,18 @@ export interface AdminApi {
     mrn: string,
     change: { action: 'enrol' | 'remove'; by: string; reason?: string },
   ): Promise<EnrolmentReply>;
+  /** The timeliness report of the critical alerts opened in the period: summary and one row per alert. */
+  timeliness(period: ReportPeriod): Promise<TimelinessReply>;
+  /** The same report as the server's CSV (RFC 4180, one line per alert). */
+  timelinessCsv(period: ReportPeriod): Promise<string>;
+}
+
+function reportUrl(base: URL, period: ReportPeriod, extra: Record<string, string> = {}): URL {
+  return routeUrl(base, ['reports', 'timeliness'], {
+    from: period.from.toISOString(),
+    to: period.to.toISOString(),
+    ...extra,
+  });
 }
 
 export function adminApi(base: URL, client: HttpClient): AdminApi {
@@ -143,6 +201,28 @@ export function adminApi(base: URL, client: HttpClient): AdminApi {
       });
       if (reply.status !== 200) throw failure(reply);
       return parseReply(enrolmentReply, reply, 'cohort');
+    },
+
+    async timeliness(period) {
+      const reply = await client.send({ method: 'GET', url: reportUrl(base, period), headers: {} });
+      if (reply.status !== 200) throw failure(reply);
+      return parseReply(timelinessReply, reply, 'GET /reports/timeliness');
+    },
+
+    async timelinessCsv(period) {
+      const reply = await client.send({
+        method: 'GET',
+        url: reportUrl(base, period, { format: 'csv' }),
+        headers: { accept: 'text/csv' },
+      });
+      if (reply.status !== 200) throw failure(reply);
+      if (!reply.contentType.startsWith('text/csv')) {
+        throw new ApiError(
+          reply.status,
+          `unexpected GET /reports/timeliness response (${reply.contentType}), not CSV`,
+        );
+      }
+      return reply.text;
     },
   };
 }

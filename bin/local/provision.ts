@@ -1,7 +1,8 @@
 /**
  * Creates what the pipeline expects on the local services, when missing: the
- * table (two sparse GSIs, a NEW_AND_OLD_IMAGES stream, TTL on `expiresAt`), the
- * three SNS topics and the archive bucket. Safe to run again.
+ * table (three sparse GSIs, a NEW_AND_OLD_IMAGES stream, TTL on `expiresAt`), the
+ * three SNS topics and the archive bucket. Safe to run again: a table kept
+ * from an older version gets the indexes it lacks (UpdateTable).
  *
  * Create the table once per DynamoDB Local process: every put on a stream
  * table pays for the stream records of tables created (and deleted) before it,
@@ -13,11 +14,18 @@ import {
   DescribeTimeToLiveCommand,
   DynamoDBClient,
   type TableDescription,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { cohortIndex, openAlertsIndex, ttlAttribute } from '../../lambdas/adapters/table-layout.js';
+import {
+  cohortIndex,
+  criticalAlertsIndex,
+  keyAttributes,
+  openAlertsIndex,
+  ttlAttribute,
+} from '../../lambdas/adapters/table-layout.js';
 
 export const localTopicNames = {
   pages: 'calciphylaxis-pages',
@@ -95,7 +103,22 @@ async function describeTable(
   }
 }
 
-function sparseIndex(index: { name: string; partitionKey: string; sortKey: string }) {
+interface SparseIndex {
+  name: string;
+  partitionKey: string;
+  sortKey: string;
+}
+
+/** The table's secondary indexes, as in the CDK stack. */
+const sparseIndexes: readonly SparseIndex[] = [openAlertsIndex, cohortIndex, criticalAlertsIndex];
+
+const stringAttributes = (names: string[]) =>
+  names.map((name) => ({ AttributeName: name, AttributeType: 'S' as const }));
+
+/** How long a new index of a kept table may take to become ACTIVE (instant on DynamoDB Local). */
+const indexActiveTimeoutMs = 30_000;
+
+function sparseIndex(index: SparseIndex) {
   return {
     IndexName: index.name,
     KeySchema: [
@@ -115,17 +138,16 @@ async function ensureTable(dynamo: DynamoDBClient, tableName: string): Promise<s
         new CreateTableCommand({
           TableName: tableName,
           BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: ['pk', 'sk', 'openAlertsPk', 'openAlertsSk', 'cohortPk', 'cohortSk'].map(
-            (name) => ({
-              AttributeName: name,
-              AttributeType: 'S' as const,
-            }),
-          ),
+          AttributeDefinitions: stringAttributes([
+            keyAttributes.partition,
+            keyAttributes.sort,
+            ...sparseIndexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+          ]),
           KeySchema: [
-            { AttributeName: 'pk', KeyType: 'HASH' },
-            { AttributeName: 'sk', KeyType: 'RANGE' },
+            { AttributeName: keyAttributes.partition, KeyType: 'HASH' },
+            { AttributeName: keyAttributes.sort, KeyType: 'RANGE' },
           ],
-          GlobalSecondaryIndexes: [sparseIndex(openAlertsIndex), sparseIndex(cohortIndex)],
+          GlobalSecondaryIndexes: sparseIndexes.map(sparseIndex),
           StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
         }),
       );
@@ -134,18 +156,19 @@ async function ensureTable(dynamo: DynamoDBClient, tableName: string): Promise<s
       if ((error as { name?: unknown }).name !== 'ResourceInUseException') throw error;
     }
     table = await describeTable(dynamo, tableName);
+  } else {
+    table = await addMissingIndexes(dynamo, tableName, table);
   }
   const indexNames = new Set((table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
   const streamArn = table?.LatestStreamArn;
   if (
-    !indexNames.has(openAlertsIndex.name) ||
-    !indexNames.has(cohortIndex.name) ||
+    sparseIndexes.some((index) => !indexNames.has(index.name)) ||
     table?.StreamSpecification?.StreamViewType !== 'NEW_AND_OLD_IMAGES' ||
     streamArn === undefined
   ) {
     throw new ProvisionError(
-      `Table ${tableName} exists without the indexes ${openAlertsIndex.name}/${cohortIndex.name} or a ` +
-        'NEW_AND_OLD_IMAGES stream: delete it (or the local data folder) and start again',
+      `Table ${tableName} exists without the indexes ${sparseIndexes.map((index) => index.name).join('/')} ` +
+        'or a NEW_AND_OLD_IMAGES stream: delete it (or the local data folder) and start again',
     );
   }
   const ttl = await dynamo.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
@@ -159,6 +182,52 @@ async function ensureTable(dynamo: DynamoDBClient, tableName: string): Promise<s
     );
   }
   return streamArn;
+}
+
+/**
+ * A table kept from an older version (a persisted local data folder) lacks
+ * the indexes added since: create each (one per UpdateTable, as DynamoDB
+ * requires) and wait until it is ACTIVE. Its existing items are indexed too.
+ */
+async function addMissingIndexes(
+  dynamo: DynamoDBClient,
+  tableName: string,
+  table: TableDescription,
+): Promise<TableDescription | undefined> {
+  const present = new Set((table.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  const missing = sparseIndexes.filter((index) => !present.has(index.name));
+  if (missing.length === 0) return table;
+  for (const index of missing) {
+    try {
+      await dynamo.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          AttributeDefinitions: stringAttributes([index.partitionKey, index.sortKey]),
+          GlobalSecondaryIndexUpdates: [{ Create: sparseIndex(index) }],
+        }),
+      );
+    } catch (error: unknown) {
+      // Two provisioners racing: the other one is adding it.
+      if ((error as { name?: unknown }).name !== 'ResourceInUseException') throw error;
+    }
+  }
+  const deadline = Date.now() + indexActiveTimeoutMs;
+  for (;;) {
+    const current = await describeTable(dynamo, tableName);
+    const added = (current?.GlobalSecondaryIndexes ?? []).filter((index) =>
+      missing.some((wanted) => wanted.name === index.IndexName),
+    );
+    if (added.length === missing.length && added.every((index) => index.IndexStatus === 'ACTIVE')) {
+      return current;
+    }
+    if (Date.now() > deadline) {
+      throw new ProvisionError(
+        `Table ${tableName}: the index ${missing.map((index) => index.name).join('/')} did not become ` +
+          `ACTIVE within ${indexActiveTimeoutMs / 1000} s`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 async function ensureTopics(snsClient: SNSClient, names: readonly string[]): Promise<Record<string, string>> {

@@ -5,8 +5,9 @@
  * filter, batch size and partial-failure handling), and the sweep on a timer.
  * The handlers learn where everything is from the environment only.
  */
+import { randomBytes } from 'node:crypto';
 import { loadHospitalConfig, rulesConfigJson } from '../../lib/config/hospital-config.js';
-import { route, startApiServer } from './api-server.js';
+import { type ProxyHandler, route, startApiServer } from './api-server.js';
 import { type StreamDeliveryFailure, startStreamPoller } from './stream-poller.js';
 
 export interface LocalStackOptions {
@@ -34,6 +35,12 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
+interface Handlers {
+  ingest: ProxyHandler;
+  admin: ProxyHandler;
+  ackLink: ProxyHandler;
+}
+
 /** As the CDK event source: batch size and bounded retries (lib/constructs/evaluation.ts). */
 export const streamBatchSize = 50;
 export const streamRetryAttempts = 5;
@@ -45,24 +52,68 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     POWERTOOLS_SERVICE_NAME: 'calciphylaxis-local',
+    // The ack links' HMAC key (in AWS: a Secrets Manager secret). A new one per start unless given.
+    ACK_LINK_KEY: process.env.ACK_LINK_KEY ?? randomBytes(32).toString('base64url'),
   });
-  // Imported after the environment is set: handlers read it once, at load, as in a cold start.
-  const [ingest, evaluate, sweep, admin] = await Promise.all([
+  // Routes bind late: the handlers read the environment once, at load, and the
+  // ack links' base URL is known only once the server listens.
+  let handlers: Handlers | undefined;
+  const late =
+    (pick: (loaded: Handlers) => ProxyHandler): ProxyHandler =>
+    (event) => {
+      if (handlers === undefined) throw new Error('handlers not loaded yet');
+      return pick(handlers)(event);
+    };
+  const api = await startApiServer({
+    port: options.ingestPort ?? Number(process.env.INGEST_PORT ?? 4080),
+    routes: [
+      route(
+        'POST',
+        '/hl7',
+        late((loaded) => loaded.ingest),
+      ),
+      route(
+        'GET',
+        '/alerts',
+        late((loaded) => loaded.admin),
+      ),
+      route(
+        'POST',
+        '/alerts/{id}/ack',
+        late((loaded) => loaded.admin),
+      ),
+      route(
+        'POST',
+        '/patients/{facility}/{mrn}/cohort',
+        late((loaded) => loaded.admin),
+      ),
+      route(
+        'GET',
+        '/reports/timeliness',
+        late((loaded) => loaded.admin),
+      ),
+      route(
+        'GET',
+        '/a/{token}',
+        late((loaded) => loaded.ackLink),
+      ),
+      route(
+        'POST',
+        '/a/{token}',
+        late((loaded) => loaded.ackLink),
+      ),
+    ],
+  });
+  process.env.ACK_LINK_BASE_URL = api.url;
+  const [ingest, evaluate, sweep, admin, ackLink] = await Promise.all([
     import('../../lambdas/handlers/ingest.js'),
     import('../../lambdas/handlers/evaluate.js'),
     import('../../lambdas/handlers/sweep.js'),
     import('../../lambdas/handlers/admin.js'),
+    import('../../lambdas/handlers/ack-link.js'),
   ]);
+  handlers = { ingest: ingest.handler, admin: admin.handler, ackLink: ackLink.handler };
 
-  const api = await startApiServer({
-    port: options.ingestPort ?? Number(process.env.INGEST_PORT ?? 4080),
-    routes: [
-      route('POST', '/hl7', ingest.handler),
-      route('GET', '/alerts', admin.handler),
-      route('POST', '/alerts/{id}/ack', admin.handler),
-      route('POST', '/patients/{facility}/{mrn}/cohort', admin.handler),
-    ],
-  });
   const poller = await startStreamPoller({
     tableName: options.environment.TABLE_NAME ?? '',
     invoke: evaluate.handler,

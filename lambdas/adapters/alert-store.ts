@@ -3,7 +3,14 @@
  * conditional, so a retried or concurrent evaluation can neither open the
  * same alert twice nor overwrite a newer version.
  */
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Alert, AuditEvent } from '../domain/alerts.js';
 import { dynamoDocumentClient } from './aws-clients.js';
 import { cancellationReasons, maxTransactionItems, storeSettings } from './store-context.js';
@@ -26,6 +33,9 @@ import {
   alertIdPk,
   alertIdSk,
   alertSk,
+  criticalAlertsIndex,
+  criticalAlertsKeys,
+  criticalAlertsRanges,
   notificationSk,
   openAlertsIndex,
   outboxSk,
@@ -77,7 +87,7 @@ export async function applyAlertChanges({ changes, audit, outbox = [] }: AlertCh
         action: {
           Put: {
             TableName: tableName,
-            Item: alertItem(alert),
+            Item: storedAlertItem(alert),
             ConditionExpression: createCondition,
             ExpressionAttributeNames: { '#state': 'state', '#alertId': 'alertId' },
             ExpressionAttributeValues: {
@@ -103,7 +113,7 @@ export async function applyAlertChanges({ changes, audit, outbox = [] }: AlertCh
         action: {
           Put: {
             TableName: tableName,
-            Item: alertItem(alert),
+            Item: storedAlertItem(alert),
             ConditionExpression: updateCondition,
             ExpressionAttributeNames: { '#version': 'version', '#alertId': 'alertId' },
             ExpressionAttributeValues: {
@@ -154,6 +164,11 @@ export async function applyAlertChanges({ changes, audit, outbox = [] }: AlertCh
     }
     throw storeErrorFrom('applyAlertChanges', error);
   }
+}
+
+/** The alert item with, for a critical alert, its `criticalAlerts` index attributes (kept once closed). */
+function storedAlertItem(alert: Alert): Item {
+  return { ...alertItem(alert), ...criticalAlertsKeys(alert) };
 }
 
 /** Maps an alert id to where the alert lives; written once, when the alert is created. */
@@ -402,3 +417,81 @@ export async function markNotificationSent(
     throw storeErrorFrom('markNotificationSent', error);
   }
 }
+
+/**
+ * Every critical alert opened at or after `from` and before `to` (open,
+ * acknowledged, resolved or superseded), oldest first, from the sparse
+ * `criticalAlerts` index: one Query per UTC month of the period, every page
+ * read. Eventually consistent: a change shows within about a second.
+ */
+export async function listCriticalAlerts({ from, to }: { from: Date; to: Date }): Promise<Alert[]> {
+  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from.getTime() >= to.getTime()) {
+    throw new InvalidStoreRequestError('listCriticalAlerts needs valid times with from before to');
+  }
+  const client = dynamoDocumentClient();
+  const tableName = storeSettings().tableName;
+  const alerts: Alert[] = [];
+  try {
+    for (const range of criticalAlertsRanges(from, to)) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: criticalAlertsIndex.name,
+            KeyConditionExpression: '#month = :month AND #opened BETWEEN :from AND :to',
+            ExpressionAttributeNames: {
+              '#month': criticalAlertsIndex.partitionKey,
+              '#opened': criticalAlertsIndex.sortKey,
+            },
+            ExpressionAttributeValues: { ':month': range.pk, ':from': range.from, ':to': range.to },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        alerts.push(...(page.Items ?? []).map(alertFromItem));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey !== undefined);
+    }
+  } catch (error: unknown) {
+    throw storeErrorFrom('listCriticalAlerts', error);
+  }
+  return withFirstPagedAt(alerts);
+}
+
+/**
+ * When each alert's opening page was published: the sent mark of its
+ * `<alertId>:opened` notification (written when SNS took it), so the report
+ * measures the page that went out, not the decision to send it.
+ */
+async function withFirstPagedAt(alerts: Alert[]): Promise<Alert[]> {
+  const tableName = storeSettings().tableName;
+  const sentAt = new Map<string, string>();
+  const keys = alerts
+    .filter((alert) => alert.firstPagedAt === undefined)
+    .map((alert) => ({ pk: patientPk(alert.patient), sk: notificationSk(`${alert.alertId}:opened`) }));
+  try {
+    for (let start = 0; start < keys.length; start += batchGetLimit) {
+      let pending: Record<string, unknown>[] | undefined = keys.slice(start, start + batchGetLimit);
+      while (pending !== undefined && pending.length > 0) {
+        const reply: BatchGetCommandOutput = await dynamoDocumentClient().send(
+          new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending } } }),
+        );
+        for (const mark of reply.Responses?.[tableName] ?? []) {
+          if (typeof mark.notificationId === 'string' && typeof mark.sentAt === 'string') {
+            sentAt.set(mark.notificationId.replace(/:opened$/, ''), mark.sentAt);
+          }
+        }
+        pending = reply.UnprocessedKeys?.[tableName]?.Keys;
+      }
+    }
+  } catch (error: unknown) {
+    throw storeErrorFrom('listCriticalAlerts', error);
+  }
+  return alerts.map((alert) => {
+    const pagedAt = alert.firstPagedAt ?? sentAt.get(alert.alertId);
+    return pagedAt === undefined ? alert : { ...alert, firstPagedAt: pagedAt };
+  });
+}
+
+/** DynamoDB's limit on keys in one BatchGetItem. */
+const batchGetLimit = 100;

@@ -5,7 +5,7 @@
  *
  * - messages: acceptMessage (records + duplicate detection + profile)
  * - patients: loadPatient, getPatientProfile, setCohortMembership, listCohortPatients
- * - alerts: applyAlertChanges, getAlert, listActiveAlerts
+ * - alerts: applyAlertChanges, getAlert, listActiveAlerts, listCriticalAlerts (timeliness report)
  * - notifications: the outbox (in applyAlertChanges, loadPatient's
  *   pendingNotifications, completeNotification), wasNotificationSent, markNotificationSent
  */
@@ -17,6 +17,7 @@ export {
   completeNotification,
   getAlert,
   listActiveAlerts,
+  listCriticalAlerts,
   markNotificationSent,
   wasNotificationSent,
 } from './alert-store.js';

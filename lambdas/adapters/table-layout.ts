@@ -51,6 +51,75 @@ export const cohortIndex = {
   memberValue: 'COHORT',
 } as const;
 
+/**
+ * Every critical alert, open or closed, by the month it opened: the
+ * timeliness report reads one partition per month of its period. Written on
+ * each put of a critical alert item and kept when it closes (unlike
+ * `openAlerts`). Months are UTC, as `openedAt` is.
+ */
+export const criticalAlertsIndex = {
+  name: 'criticalAlerts',
+  partitionKey: 'criticalAlertsPk',
+  sortKey: 'criticalAlertsSk',
+} as const;
+
+/** `CRITICAL#2026-11` for a month given as `2026-11`. */
+export function criticalAlertsPk(month: string): string {
+  return `CRITICAL#${month}`;
+}
+
+/**
+ * The `criticalAlerts` index attributes of an alert item, or none for an
+ * alert that is not critical. The sort value `<openedAt>#<alertId>` is
+ * ordered by opening time; `openedAt` is ISO UTC with milliseconds, as the
+ * lifecycle writes it (an unreadable one leaves the alert out of the index
+ * rather than filing it in a wrong month).
+ */
+export function criticalAlertsKeys(alert: {
+  alertId: string;
+  severity: string;
+  openedAt: string;
+}): Record<string, string> {
+  const openedMs = Date.parse(alert.openedAt);
+  if (alert.severity !== 'critical' || Number.isNaN(openedMs)) return {};
+  const openedAt = new Date(openedMs).toISOString();
+  return {
+    [criticalAlertsIndex.partitionKey]: criticalAlertsPk(openedAt.slice(0, 7)),
+    [criticalAlertsIndex.sortKey]: `${openedAt}#${alert.alertId}`,
+  };
+}
+
+/**
+ * The `criticalAlerts` partitions and sort-key bounds of the alerts opened
+ * at or after `from` and before `to`: one per UTC month touched. `BETWEEN
+ * <from> AND <to>` keeps `to` out, because every sort value is `<openedAt>#...`
+ * and so sorts after the bare `<to>` when openedAt equals it.
+ */
+export function criticalAlertsRanges(from: Date, to: Date): { pk: string; from: string; to: string }[] {
+  const fromMs = from.getTime();
+  const toMs = to.getTime();
+  if (Number.isNaN(fromMs) || Number.isNaN(toMs) || fromMs >= toMs) return [];
+  const ranges: { pk: string; from: string; to: string }[] = [];
+  const last = new Date(toMs - 1);
+  let year = from.getUTCFullYear();
+  let month = from.getUTCMonth();
+  while (year < last.getUTCFullYear() || (year === last.getUTCFullYear() && month <= last.getUTCMonth())) {
+    const monthStart = Date.UTC(year, month, 1);
+    const monthEnd = Date.UTC(year, month + 1, 1);
+    ranges.push({
+      pk: criticalAlertsPk(new Date(monthStart).toISOString().slice(0, 7)),
+      from: new Date(Math.max(fromMs, monthStart)).toISOString(),
+      to: new Date(Math.min(toMs, monthEnd)).toISOString(),
+    });
+    month += 1;
+    if (month === 12) {
+      month = 0;
+      year += 1;
+    }
+  }
+  return ranges;
+}
+
 export const itemTypes = [
   'observation',
   'medicationOrder',

@@ -99,7 +99,7 @@ export interface Alert {
   resultAt?: string;
   /** Timeliness: when the message carrying that result arrived. */
   receivedAt?: string;
-  /** Timeliness: when the first `opened` page was published (set after the publish, see alerts/paged.ts). */
+  /** Timeliness: when the first `opened` page was published (the store reads it from that page's sent mark). */
   firstPagedAt?: string;
   lastNotifiedAt: string;
   repeatCount: number;

@@ -6,11 +6,19 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { ackLinkBaseUrlOf, ackLinkBaseUrlVariable } from '../ack-links/links.js';
+import { ackLinkKey } from '../adapters/ack-link-key.js';
 import { positiveIntegerEnv, requiredEnv } from '../adapters/aws-clients.js';
 import { publishNotification } from '../adapters/publisher.js';
 import * as store from '../adapters/store.js';
+import {
+  escalationTopicArn,
+  escalationTopicArnsVariable,
+  parseEscalationTopicArns,
+} from '../alerts/escalation.js';
 import { parseRulesConfig, type RulesConfig } from '../config/rules-config.js';
 import type { Topic } from '../domain/alerts.js';
+import type { AdminPorts } from '../workflows/admin.js';
 import type { NotificationPorts, PatientPorts, WorkflowSettings } from '../workflows/ports.js';
 
 export const metricsNamespace = 'CalciphylaxisAlerting';
@@ -35,7 +43,12 @@ export function rulesConfigFromEnv(): RulesConfig {
 }
 
 export function workflowSettings(): WorkflowSettings {
-  return { config: rulesConfigFromEnv(), historyDays: positiveIntegerEnv('HISTORY_DAYS', 400) };
+  const config = rulesConfigFromEnv();
+  return {
+    config,
+    historyDays: positiveIntegerEnv('HISTORY_DAYS', 400),
+    ackLinks: { baseUrl: ackLinkBaseUrlOf(config, process.env[ackLinkBaseUrlVariable]), key: ackLinkKey },
+  };
 }
 
 const topicVariables: Record<Topic, string> = {
@@ -44,16 +57,34 @@ const topicVariables: Record<Topic, string> = {
   escalations: 'ESCALATIONS_TOPIC_ARN',
 };
 
+/** Escalation level n publishes to its own topic (level 1: ESCALATIONS_TOPIC_ARN). */
+function topicArnFor(topic: Topic, escalationLevel: string | undefined): string {
+  if (topic !== 'escalations') return requiredEnv(topicVariables[topic]);
+  const arns = parseEscalationTopicArns(
+    process.env[escalationTopicArnsVariable],
+    process.env[topicVariables.escalations],
+  );
+  return escalationTopicArn(arns, Number(escalationLevel ?? '1'));
+}
+
 export const notificationPorts: NotificationPorts = {
   applyAlertChanges: store.applyAlertChanges,
   completeNotification: store.completeNotification,
   publish: (topic, rendered) =>
-    publishNotification({ topicArn: requiredEnv(topicVariables[topic]), rendered }),
+    publishNotification({ topicArn: topicArnFor(topic, rendered.attributes.escalationLevel), rendered }),
 };
 
 export const patientPorts: PatientPorts = {
   loadPatient: store.loadPatient,
   getPatientProfile: store.getPatientProfile,
+};
+
+export const adminPorts: AdminPorts = {
+  ...notificationPorts,
+  getPatientProfile: store.getPatientProfile,
+  listActiveAlerts: store.listActiveAlerts,
+  getAlert: store.getAlert,
+  setCohortMembership: store.setCohortMembership,
 };
 
 export const clock = (): Date => new Date();

@@ -4,6 +4,7 @@
  * enrol a patient in or remove them from the cohort.
  */
 import type { AlertPage, CohortMembershipChange, StoredEnrolment } from '../adapters/store.js';
+import { ConcurrentAlertChangeError } from '../adapters/store-errors.js';
 import { acknowledgeAlert } from '../alerts/lifecycle.js';
 import type { RulesConfig } from '../config/rules-config.js';
 import type { Alert } from '../domain/alerts.js';
@@ -33,22 +34,39 @@ export async function acknowledge(
   clock: () => Date,
 ): Promise<AcknowledgeResult> {
   const alert = await ports.getAlert(alertId);
-  if (alert === undefined) return { outcome: 'notFound' };
-  if (alert.state === 'acknowledged') return { outcome: 'alreadyAcknowledged', alert };
-  if (alert.state !== 'open') return { outcome: 'closed', alert };
-  const result = acknowledgeAlert({ alert, by, now: clock() });
+  const settled = settledOutcome(alert);
+  if (settled !== undefined || alert === undefined) return settled ?? { outcome: 'notFound' };
+  const now = clock();
+  const result = acknowledgeAlert({ alert, by, now });
   const profile =
     config.pagePhi === 'full'
       ? await ports.getPatientProfile(alert.patient.namespace, alert.patient.mrn)
       : undefined;
-  await commitAndPublish(
-    result,
-    renderPending(result, (key) => key, config, profile?.name),
-    ports,
-    clock,
-  );
+  const outbox = await renderPending(result, {
+    config,
+    ...(profile?.name === undefined ? {} : { patientName: profile.name }),
+    now,
+  });
+  try {
+    await commitAndPublish(result, outbox, ports, clock);
+  } catch (error: unknown) {
+    // Two people tapped at once, or a result resolved it meanwhile: say what happened first.
+    if (!(error instanceof ConcurrentAlertChangeError)) throw error;
+    const current = await ports.getAlert(alertId);
+    const outcome = settledOutcome(current);
+    if (outcome === undefined) throw error;
+    return outcome;
+  }
   const updated = result.changes.find((change) => change.alert.alertId === alertId)?.alert ?? alert;
   return { outcome: 'acknowledged', alert: updated };
+}
+
+/** What acknowledging an alert in this state amounts to, when it is not open. */
+function settledOutcome(alert: Alert | undefined): AcknowledgeResult | undefined {
+  if (alert === undefined) return { outcome: 'notFound' };
+  if (alert.state === 'acknowledged') return { outcome: 'alreadyAcknowledged', alert };
+  if (alert.state !== 'open') return { outcome: 'closed', alert };
+  return undefined;
 }
 
 /** The namespace of a facility's MRNs, after the hospital's aliases. */

@@ -6,7 +6,9 @@
  * nothing twice (the lifecycle dedups by evidence, the store's writes are
  * conditional, and notifications go through the outbox).
  */
-import { ConcurrentAlertChangeError, type TriggeringItem } from '../adapters/store.js';
+
+import type { TriggeringItem } from '../adapters/store.js';
+import { ConcurrentAlertChangeError } from '../adapters/store-errors.js';
 import { applyOutcomes } from '../alerts/lifecycle.js';
 import type { RuleOutcome } from '../domain/alerts.js';
 import { matchesCohortCode } from '../patient/cohort.js';
@@ -44,9 +46,10 @@ export async function evaluateItem(
 async function evaluateOnce(
   item: TriggeringItem,
   ports: PatientPorts & NotificationPorts,
-  { config, historyDays }: WorkflowSettings,
+  settings: WorkflowSettings,
   clock: () => Date,
 ): Promise<EvaluationSummary> {
+  const { config, historyDays } = settings;
   const now = clock();
   const { namespace, mrn } = item.patient;
   const history = await ports.loadPatient(namespace, mrn, { historyDays, now });
@@ -78,7 +81,12 @@ async function evaluateOnce(
   }
 
   const result = applyOutcomes({ patient, activeAlerts: history.activeAlerts, outcomes, now, config });
-  const outbox = renderPending(result, (alertPatient) => alertPatient, config, history.profile?.name);
+  const outbox = await renderPending(result, {
+    config,
+    ackLinks: settings.ackLinks,
+    ...(history.profile?.name === undefined ? {} : { patientName: history.profile.name }),
+    now,
+  });
   published += await commitAndPublish(result, outbox, ports, clock);
   return {
     trigger,

@@ -37,6 +37,14 @@ export interface PatientPorts {
 export interface WorkflowSettings {
   config: RulesConfig;
   historyDays: number;
+  /** Where tap-to-acknowledge links point and the key that signs them; no base URL: no links. */
+  ackLinks?: AckLinkSource;
+}
+
+export interface AckLinkSource {
+  baseUrl: string | undefined;
+  /** Read lazily: only pages that carry a link need it. */
+  key(): Promise<Uint8Array | undefined>;
 }
 
 export type { Alert, PatientKey };

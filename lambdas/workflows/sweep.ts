@@ -56,10 +56,11 @@ export async function runSweep(
 async function sweepPatientRules(
   profile: PatientProfile,
   ports: SweepPorts,
-  { config, historyDays }: WorkflowSettings,
+  settings: WorkflowSettings,
   clock: () => Date,
   summary: SweepSummary,
 ): Promise<void> {
+  const { config, historyDays } = settings;
   const now = clock();
   const history = await ports.loadPatient(profile.namespace, profile.mrn, { historyDays, now });
   summary.published += await publishPending(history.pendingNotifications, ports, clock);
@@ -67,17 +68,23 @@ async function sweepPatientRules(
   const state = patientStateOf(patient, history, config, now);
   const { outcomes } = evaluatePatient(state, { kind: 'sweep' }, config, now);
   const result = applyOutcomes({ patient, activeAlerts: history.activeAlerts, outcomes, now, config });
-  const outbox = renderPending(result, (key) => key, config, profile.name);
+  const outbox = await renderPending(result, {
+    config,
+    ackLinks: settings.ackLinks,
+    ...(profile.name === undefined ? {} : { patientName: profile.name }),
+    now,
+  });
   summary.alertChanges += result.changes.length;
   summary.published += await commitAndPublish(result, outbox, ports, clock);
 }
 
 async function sweepCriticalAlerts(
   ports: SweepPorts,
-  { config }: WorkflowSettings,
+  settings: WorkflowSettings,
   clock: () => Date,
   summary: SweepSummary,
 ): Promise<void> {
+  const { config } = settings;
   const byPatient = new Map<string, Alert[]>();
   let cursor: string | undefined;
   do {
@@ -91,13 +98,19 @@ async function sweepCriticalAlerts(
 
   for (const [key, activeAlerts] of byPatient) {
     try {
-      const result = sweepAlerts({ activeAlerts, now: clock(), config });
+      const now = clock();
+      const result = sweepAlerts({ activeAlerts, now, config });
       if (result.notifications.length === 0 && result.changes.length === 0) continue;
       const first = activeAlerts[0]!.patient;
       // The name is read only where the hospital allows it on pages.
       const profile =
         config.pagePhi === 'full' ? await ports.getPatientProfile(first.namespace, first.mrn) : undefined;
-      const outbox = renderPending(result, (alertPatient) => alertPatient, config, profile?.name);
+      const outbox = await renderPending(result, {
+        config,
+        ackLinks: settings.ackLinks,
+        ...(profile?.name === undefined ? {} : { patientName: profile.name }),
+        now,
+      });
       summary.alertChanges += result.changes.length;
       summary.published += await commitAndPublish(result, outbox, ports, clock);
     } catch (error: unknown) {

@@ -175,6 +175,7 @@ export class Api extends Construct {
       ['GET', '/alerts'],
       ['POST', '/alerts/*/ack'],
       ['POST', '/patients/*/*/cohort'],
+      ['GET', '/reports/timeliness'],
     ]);
 
     this.acknowledgeFindings();
@@ -234,6 +235,14 @@ export class Api extends Construct {
         .addResource('{mrn}')
         .addResource('cohort')
         .addMethod('POST', admin, iamAuth(['path.facility', 'path.mrn'])),
+    );
+
+    // API Gateway answers 400 naming from or to when either is missing, before the function runs.
+    iamMethods.push(
+      root
+        .addResource('reports')
+        .addResource('timeliness')
+        .addMethod('GET', admin, iamAuth(['querystring.from', 'querystring.to'])),
     );
 
     const ackRoute = root.addResource('a').addResource('{token}');

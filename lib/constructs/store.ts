@@ -1,6 +1,6 @@
 /**
  * The single DynamoDB table (records, alerts, audit, duplicate detection) with
- * its stream, the two sparse indexes, point-in-time recovery and an AWS
+ * its stream, the three sparse indexes, point-in-time recovery and an AWS
  * Backup plan into a vault encrypted with the hospital's key. The layout
  * constants come from the store adapter, so the stack and the code agree.
  */
@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import {
   alertIdPk,
   cohortIndex,
+  criticalAlertsIndex,
   defaultTableName,
   keyAttributes,
   openAlertsIndex,
@@ -51,7 +52,7 @@ export class Store extends Construct {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    for (const index of [openAlertsIndex, cohortIndex]) {
+    for (const index of [openAlertsIndex, cohortIndex, criticalAlertsIndex]) {
       this.table.addGlobalSecondaryIndex({
         indexName: index.name,
         partitionKey: stringKey(index.partitionKey),
@@ -138,17 +139,32 @@ export class Store extends Construct {
   }
 
   /**
+   * Admin, for the timeliness report: query the `criticalAlerts` index (every
+   * critical alert by the month it opened). No other function reads it.
+   */
+  criticalAlertsReadStatements(): iam.PolicyStatement[] {
+    return [
+      new iam.PolicyStatement({
+        sid: 'QueryCriticalAlerts',
+        actions: ['dynamodb:Query'],
+        resources: [`${this.table.tableArn}/index/${criticalAlertsIndex.name}`],
+      }),
+    ];
+  }
+
+  /**
    * The ack-link function: find an alert by id (the ALERTID# pointer, then
    * the alert in its patient partition, the profile where pagePhi is full)
    * and write the acknowledged alert, its audit event and the outbox entry
-   * of its notice (transaction Puts). Items only, no index, no query, and
-   * only in patient and alert-id partitions (not the duplicate marks).
+   * of its notice (transaction Puts), then mark the notice sent (an Update of
+   * the outbox entry). Items only, no index, no query, and only in patient
+   * and alert-id partitions (not the duplicate marks).
    */
   alertAcknowledgementStatements(): iam.PolicyStatement[] {
     return [
       new iam.PolicyStatement({
         sid: 'AcknowledgeAlerts',
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         resources: [this.table.tableArn],
         conditions: {
           'ForAllValues:StringLike': {

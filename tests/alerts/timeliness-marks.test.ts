@@ -1,13 +1,11 @@
 /**
  * What the lifecycle records for the timeliness report: the result time and
- * arrival of the record the alert opened on, and (via markPaged, after the
- * publish) when the first page went out.
+ * arrival of the record the alert opened on (when the first page went out is
+ * read from its sent mark by the store).
  */
 import { describe, expect, it } from 'vitest';
-import { InvalidTimestampError } from '../../lambdas/alerts/errors.js';
 import { applyOutcomes } from '../../lambdas/alerts/lifecycle.js';
-import { isFirstPage, markPaged } from '../../lambdas/alerts/paged.js';
-import type { Alert, Evidence } from '../../lambdas/domain/alerts.js';
+import type { Evidence } from '../../lambdas/domain/alerts.js';
 import { at, calciumEvidence, config, fire, orderEvidence, patient, persist } from './factories.js';
 
 const t0 = at('2026-07-27T00:10:00.000Z');
@@ -51,38 +49,5 @@ describe('resultAt and receivedAt on opening', () => {
     const none = openWith([unreadable]);
     expect(none).not.toHaveProperty('resultAt');
     expect(none).not.toHaveProperty('receivedAt');
-  });
-});
-
-describe('markPaged', () => {
-  const paged = at('2026-07-27T00:10:02.500Z');
-
-  it('records the first page as a versioned update', () => {
-    const alert = openWith([calciumEvidence('OBS#1', 7.2)]);
-    expect(markPaged(alert, paged)).toEqual({
-      kind: 'update',
-      expectedVersion: 1,
-      alert: { ...alert, firstPagedAt: '2026-07-27T00:10:02.500Z', version: 2 },
-    });
-  });
-
-  it('never moves the clock once set (a retried publish)', () => {
-    const alert: Alert = { ...openWith([calciumEvidence('OBS#1', 7.2)]), firstPagedAt: paged.toISOString() };
-    expect(markPaged(alert, at('2026-07-27T00:30:00.000Z'))).toBeUndefined();
-  });
-
-  it('refuses an invalid time', () => {
-    expect(() => markPaged(openWith([calciumEvidence('OBS#1', 7.2)]), new Date('nope'))).toThrow(
-      InvalidTimestampError,
-    );
-  });
-
-  it.each([
-    ['opened', 'pages', true],
-    ['opened', 'notices', false],
-    ['repeated', 'pages', false],
-    ['escalated', 'escalations', false],
-  ] as const)('%s on %s is the first page: %s', (event, topic, expected) => {
-    expect(isFirstPage({ event, topic })).toBe(expected);
   });
 });

@@ -162,7 +162,7 @@ describe('table: exactly the shared single-table contract', () => {
     });
   });
 
-  it('has the two sparse indexes openAlerts and cohort, projecting all attributes', () => {
+  it('has the sparse indexes openAlerts, cohort and criticalAlerts, projecting all attributes', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       GlobalSecondaryIndexes: [
         {
@@ -178,6 +178,14 @@ describe('table: exactly the shared single-table contract', () => {
           KeySchema: [
             { AttributeName: 'cohortPk', KeyType: 'HASH' },
             { AttributeName: 'cohortSk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: 'criticalAlerts',
+          KeySchema: [
+            { AttributeName: 'criticalAlertsPk', KeyType: 'HASH' },
+            { AttributeName: 'criticalAlertsSk', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
         },
@@ -242,6 +250,7 @@ describe('API: IAM auth on every route but the ack link', () => {
     expect([...routes.keys()].sort()).toEqual([
       'GET /a/{token}',
       'GET /alerts',
+      'GET /reports/timeliness',
       'POST /a/{token}',
       'POST /alerts/{id}/ack',
       'POST /hl7',
@@ -318,7 +327,7 @@ describe('API: IAM auth on every route but the ack link', () => {
         .flatMap((entry) => Object.keys(entry.data as Record<string, string>))
         .map((id) => id.replace(/^annotation::/i, ''));
     const methods = stack.node.findAll().filter((construct) => construct instanceof apigw.Method);
-    expect(methods).toHaveLength(6);
+    expect(methods).toHaveLength(7);
     for (const method of methods) {
       const isAck = method.node.path.includes('/a/{token}/');
       expect(acknowledged(method).includes('AwsSolutions-APIG4'), method.node.path).toBe(isAck);
@@ -564,6 +573,7 @@ describe('IAM: least privilege', () => {
     expect(allowedActions('ack-link').filter((action) => dataServices.test(action))).toEqual([
       'dynamodb:GetItem',
       'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
       'kms:Decrypt',
       'kms:DescribeKey',
       'kms:Encrypt',

@@ -64,6 +64,7 @@ describe('a critical calcium for a cohort patient (CALCIUM_CRITICAL_LOW, < 7.5 m
     });
     expect(Object.keys(page?.body ?? {}).sort()).toEqual(
       [
+        'ackUrl',
         'alertId',
         'event',
         'evidence',
@@ -76,6 +77,7 @@ describe('a critical calcium for a cohort patient (CALCIUM_CRITICAL_LOW, < 7.5 m
       ].sort(),
     );
     expect(String(page?.body.finding)).toContain('7.2 mg/dL');
+    expect(String(page?.body.ackUrl)).toMatch(new RegExp(`^${harness.stack.apiUrl}/a/[A-Za-z0-9_-]+$`));
     expect(JSON.stringify(page?.body)).not.toContain('TESTPATIENT');
     expect((page?.sms ?? '').length).toBeLessThanOrEqual(160);
   });

@@ -58,6 +58,7 @@ describe('Rule: CALCIUM_CRITICAL_LOW', () => {
         recordId: stored.recordId,
         summary: `calcium 7.2 mg/dL (F) at ${day(0)}`,
         at: day(0),
+        receivedAt: stored.receivedAt,
       },
     ]);
   });

@@ -5,7 +5,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { acknowledgeAlert, applyOutcomes } from '../../lambdas/alerts/lifecycle.js';
-import { markPaged } from '../../lambdas/alerts/paged.js';
 import { parseRulesConfig } from '../../lambdas/config/rules-config.js';
 import type { Alert, Severity } from '../../lambdas/domain/alerts.js';
 import {
@@ -162,7 +161,7 @@ describe('CSV', () => {
 });
 
 describe('from the lifecycle to the report', () => {
-  it('resultAt from the evidence, firstPagedAt from markPaged, acknowledgedAt from the acknowledgement', () => {
+  it('resultAt from the evidence, firstPagedAt from the sent mark of the page, acknowledgedAt from the acknowledgement', () => {
     const config = parseRulesConfig({ timeZone: 'America/Chicago' });
     const patient = { facility: 'NDC', namespace: 'NDC', mrn: 'TEST0042', location: 'HD^CHAIR07^^NDC' };
     const opened = applyOutcomes({
@@ -193,8 +192,8 @@ describe('from the lifecycle to the report', () => {
       config,
     }).changes[0]?.alert;
     if (!opened) throw new Error('nothing opened');
-    const paged = markPaged(opened, new Date('2026-08-04T06:12:03.000Z'))?.alert;
-    if (!paged) throw new Error('not marked');
+    // The store adds firstPagedAt from the opening page's sent mark when it lists alerts for a report.
+    const paged = { ...opened, firstPagedAt: '2026-08-04T06:12:03.000Z' };
     const acked = acknowledgeAlert({
       alert: paged,
       by: 'dr.oncall',

@@ -65,6 +65,7 @@ export function observationEvidence(entry: ObservationEntry): Evidence {
     recordId: entry.recordId,
     summary: `${analyte} ${value} (${observation.status}) at ${entry.observedAt}`,
     at: entry.observedAt,
+    receivedAt: entry.receivedAt,
   };
 }
 
