@@ -15,6 +15,7 @@ import type {
 } from '../lambdas/domain/records.js';
 import { buildPatientState } from '../lambdas/patient/build-patient-state.js';
 import { evaluatePatient } from '../lambdas/rules/engine.js';
+import { analyteDefinition } from '../lambdas/units/analytes.js';
 
 const config = parseRulesConfig({ timeZone: 'America/Chicago' });
 const dayMs = 86_400_000;
@@ -23,22 +24,12 @@ const iso = (days: number): string => new Date(yearStartMs + days * dayMs).toISO
 const patient: PatientRef = { facility: 'NORTHSIDE DIALYSIS', namespace: 'NDC', mrn: 'BENCH-0001', sex: 'F' };
 const source = { facility: 'CENTRAL LAB', controlId: 'BENCH', messageType: 'ORU^R01' };
 
-const units: Readonly<Record<Analyte, string>> = {
-  calcium: 'mg/dL',
-  phosphate: 'mg/dL',
-  pth: 'pg/mL',
-  crp: 'mg/L',
-  hemoglobin: 'g/dL',
-  bicarbonate: 'mmol/L',
-  inr: '{INR}',
-  dialysateCalcium: 'mEq/L',
-};
-
 let sequence = 0;
 
 function result(analyte: Analyte, value: number, days: number, status = 'F', filler?: string): StoredRecord {
   sequence += 1;
   const at = iso(days);
+  const unit = analyteDefinition(analyte).canonicalUnit;
   const observation: Observation = {
     kind: 'observation',
     source,
@@ -47,9 +38,9 @@ function result(analyte: Analyte, value: number, days: number, status = 'F', fil
     analyte,
     valueType: 'NM',
     rawValue: String(value),
-    rawUnit: units[analyte],
-    value: { value, unit: units[analyte] },
-    canonical: { value, unit: units[analyte] },
+    rawUnit: unit,
+    value: { value, unit },
+    canonical: { value, unit },
     abnormalFlags: [],
     status,
     observedAt: at,

@@ -7,6 +7,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { PublishError } from '../adapters/publisher.js';
 import { type StreamImage, triggeringItemFromImage } from '../adapters/store.js';
 import { evaluateItem } from '../workflows/evaluate.js';
 import { clock, logger, metrics, notificationPorts, patientPorts, workflowSettings } from './runtime.js';
@@ -37,11 +38,7 @@ async function evaluateRecord(record: DynamoDBRecord): Promise<void> {
       published: summary.published,
     });
   } catch (error: unknown) {
-    metrics.addMetric(
-      'PublishFailures',
-      MetricUnit.Count,
-      error instanceof Error && error.name === 'PublishError' ? 1 : 0,
-    );
+    if (error instanceof PublishError) metrics.addMetric('PublishFailures', MetricUnit.Count, 1);
     logger.error('evaluation failed', {
       eventId: record.eventID,
       error: error instanceof Error ? error.name : 'unknown',

@@ -19,6 +19,7 @@ import type {
 import { buildPatientState } from '../../lambdas/patient/build-patient-state.js';
 import type { PatientState } from '../../lambdas/patient/patient-state.js';
 import type { Rule, Trigger } from '../../lambdas/rules/rule.js';
+import { analyteDefinition } from '../../lambdas/units/analytes.js';
 
 export const config: RulesConfig = parseRulesConfig({ timeZone: 'America/Chicago' });
 
@@ -48,17 +49,6 @@ const source = (messageType: string) => ({
   controlId: `MSG${nextNumber()}`,
   messageType,
 });
-
-const canonicalUnits: Readonly<Record<Analyte, string>> = {
-  calcium: 'mg/dL',
-  phosphate: 'mg/dL',
-  pth: 'pg/mL',
-  crp: 'mg/L',
-  hemoglobin: 'g/dL',
-  bicarbonate: 'mmol/L',
-  inr: '{INR}',
-  dialysateCalcium: 'mEq/L',
-};
 
 const codes: Readonly<Record<Analyte, string>> = {
   calcium: '17861-6',
@@ -94,7 +84,7 @@ export function result(
   options: ResultOptions = {},
 ): StoredRecord {
   const at = options.at ?? dayZero;
-  const unit = canonicalUnits[analyte];
+  const unit = analyteDefinition(analyte).canonicalUnit;
   const readable = value !== undefined && options.unitError === undefined && options.valueError === undefined;
   const canonical = readable
     ? { value, unit, ...(options.comparator === undefined ? {} : { comparator: options.comparator }) }
