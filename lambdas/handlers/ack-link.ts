@@ -8,7 +8,8 @@ import { parseAckForm } from '../ack-links/form.js';
 import { ackPageHeaders } from '../ack-links/page.js';
 import { ackLinkKey } from '../adapters/ack-link-key.js';
 import { answerAckLink } from '../workflows/ack-link.js';
-import { adminPorts, clock, logger, rulesConfigFromEnv } from './runtime.js';
+import { adminPorts } from './ports.js';
+import { clock, logger, rulesConfigFromEnv } from './runtime.js';
 
 const settings = { config: rulesConfigFromEnv(), key: ackLinkKey };
 

@@ -11,7 +11,8 @@ import * as store from '../adapters/store.js';
 import { describeIssues } from '../config/rules-config.js';
 import { acknowledge, namespaceOf } from '../workflows/admin.js';
 import { criticalResultTimeliness, ReportPeriodError } from '../workflows/report.js';
-import { adminPorts, clock, logger, rulesConfigFromEnv } from './runtime.js';
+import { adminPorts } from './ports.js';
+import { clock, logger, rulesConfigFromEnv } from './runtime.js';
 
 const config = rulesConfigFromEnv();
 const reportPorts = { listCriticalAlerts: store.listCriticalAlerts };

@@ -10,7 +10,8 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 import { PublishError } from '../adapters/publisher.js';
 import { type StreamImage, triggeringItemFromImage } from '../adapters/store.js';
 import { evaluateItem } from '../workflows/evaluate.js';
-import { clock, logger, metrics, notificationPorts, patientPorts, workflowSettings } from './runtime.js';
+import { notificationPorts, patientPorts, workflowSettings } from './ports.js';
+import { clock, logger, metrics } from './runtime.js';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 const settings = workflowSettings();

@@ -6,7 +6,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as store from '../adapters/store.js';
 import { runSweep, type SweepSummary } from '../workflows/sweep.js';
-import { clock, logger, metrics, notificationPorts, patientPorts, workflowSettings } from './runtime.js';
+import { notificationPorts, patientPorts, workflowSettings } from './ports.js';
+import { clock, logger, metrics } from './runtime.js';
 
 const settings = workflowSettings();
 const ports = {

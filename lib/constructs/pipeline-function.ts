@@ -38,7 +38,7 @@ export interface PipelineFunctionProps {
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Lets `require` work inside the ESM bundle for CommonJS dependencies (the SDK and Powertools use it). */
-const esmRequireBanner =
+export const esmRequireBanner =
   "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 export class PipelineFunction extends Construct {

@@ -28,7 +28,7 @@ beforeAll(async () => {
   // The sweep with an injected clock, over the same store and topics as the running stack.
   const [{ runSweep }, runtime] = await Promise.all([
     import('../../lambdas/workflows/sweep.js'),
-    import('../../lambdas/handlers/runtime.js'),
+    import('../../lambdas/handlers/ports.js'),
   ]);
   const ports = {
     ...runtime.patientPorts,

@@ -1,0 +1,64 @@
+/**
+ * The workflows' ports wired to the adapters (DynamoDB, SNS, Secrets
+ * Manager), and the settings the evaluation, sweep, admin and ack-link
+ * functions share.
+ */
+import { ackLinkBaseUrlOf, ackLinkBaseUrlVariable } from '../ack-links/links.js';
+import { ackLinkKey } from '../adapters/ack-link-key.js';
+import { positiveIntegerEnv, requiredEnv } from '../adapters/aws-clients.js';
+import { publishNotification } from '../adapters/publisher.js';
+import * as store from '../adapters/store.js';
+import {
+  escalationTopicArn,
+  escalationTopicArnsVariable,
+  parseEscalationTopicArns,
+} from '../alerts/escalation.js';
+import type { Topic } from '../domain/alerts.js';
+import type { AdminPorts } from '../workflows/admin.js';
+import type { NotificationPorts, PatientPorts, WorkflowSettings } from '../workflows/ports.js';
+import { rulesConfigFromEnv } from './runtime.js';
+
+export function workflowSettings(): WorkflowSettings {
+  const config = rulesConfigFromEnv();
+  return {
+    config,
+    historyDays: positiveIntegerEnv('HISTORY_DAYS', 400),
+    ackLinks: { baseUrl: ackLinkBaseUrlOf(config, process.env[ackLinkBaseUrlVariable]), key: ackLinkKey },
+  };
+}
+
+const topicVariables: Record<Topic, string> = {
+  pages: 'PAGES_TOPIC_ARN',
+  notices: 'NOTICES_TOPIC_ARN',
+  escalations: 'ESCALATIONS_TOPIC_ARN',
+};
+
+/** Escalation level n publishes to its own topic (level 1: ESCALATIONS_TOPIC_ARN). */
+function topicArnFor(topic: Topic, escalationLevel: string | undefined): string {
+  if (topic !== 'escalations') return requiredEnv(topicVariables[topic]);
+  const arns = parseEscalationTopicArns(
+    process.env[escalationTopicArnsVariable],
+    process.env[topicVariables.escalations],
+  );
+  return escalationTopicArn(arns, Number(escalationLevel ?? '1'));
+}
+
+export const notificationPorts: NotificationPorts = {
+  applyAlertChanges: store.applyAlertChanges,
+  completeNotification: store.completeNotification,
+  publish: (topic, rendered) =>
+    publishNotification({ topicArn: topicArnFor(topic, rendered.attributes.escalationLevel), rendered }),
+};
+
+export const patientPorts: PatientPorts = {
+  loadPatient: store.loadPatient,
+  getPatientProfile: store.getPatientProfile,
+};
+
+export const adminPorts: AdminPorts = {
+  ...notificationPorts,
+  getPatientProfile: store.getPatientProfile,
+  listActiveAlerts: store.listActiveAlerts,
+  getAlert: store.getAlert,
+  setCohortMembership: store.setCohortMembership,
+};
