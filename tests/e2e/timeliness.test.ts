@@ -149,20 +149,18 @@ describe('GET /reports/timeliness', () => {
       });
       expect(row.resultAt).toBe(patient.resultAt.toISOString());
       expect(row.openedAt).toBe(patient.openedAt);
-      // receivedAt comes from the rule's evidence, which not every rule fills in yet.
-      if (row.receivedAt !== null) {
-        expect(within(row.receivedAt, patient.posted), `receivedAt ${row.receivedAt}`).toBe(true);
-      }
-      // firstPagedAt is recorded after the opening page is published: between opening and the test seeing it.
-      if (row.firstPagedAt !== null) {
-        expect(
-          within(row.firstPagedAt, { before: Date.parse(patient.openedAt), after: patient.pageSeenAt }),
-        ).toBe(true);
-        expect(row.resultToPageMinutes).toBeCloseTo(
-          (Date.parse(row.firstPagedAt) - patient.resultAt.getTime()) / 60_000,
-          6,
-        );
-      }
+      // receivedAt: when the message carrying the result arrived (the rule's evidence).
+      expect(row.receivedAt).not.toBeNull();
+      expect(within(row.receivedAt ?? '', patient.posted), `receivedAt ${row.receivedAt}`).toBe(true);
+      // firstPagedAt: when SNS took the opening page (its sent mark), between opening and the test seeing it.
+      expect(row.firstPagedAt).not.toBeNull();
+      expect(
+        within(row.firstPagedAt ?? '', { before: Date.parse(patient.openedAt), after: patient.pageSeenAt }),
+      ).toBe(true);
+      expect(row.resultToPageMinutes).toBeCloseTo(
+        (Date.parse(row.firstPagedAt ?? '') - patient.resultAt.getTime()) / 60_000,
+        6,
+      );
       if (patient.ack === undefined) {
         expect(row.acknowledgedAt).toBeNull();
         expect(row.target).toBe('not acknowledged');
