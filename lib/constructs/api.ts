@@ -23,6 +23,8 @@ import { Construct } from 'constructs';
 import type { HospitalConfig } from '../config/hospital-config.js';
 import type { PipelineFunction } from './pipeline-function.js';
 
+/** The content types of HL7 over HTTP that ingest accepts (architecture: the local contract). */
+export const hl7MediaTypes = ['application/hl7-v2', 'x-application/hl7-v2+er7', 'text/plain'] as const;
 export interface ApiProps {
   prefix: string;
   key: kms.IKey;
@@ -90,6 +92,9 @@ export class Api extends Construct {
       // With mutual TLS the default endpoint would let callers skip the certificate check.
       disableExecuteApiEndpoint: mtls !== undefined,
       policy: apiResourcePolicy(props.senders.iamRoleArns),
+      // HL7 bodies reach the ingest function as bytes (base64), so a message in
+      // ISO 8859-1 or another MSH-18 character set is decoded by the reader, not mangled on the way.
+      binaryMediaTypes: [...hl7MediaTypes],
       cloudWatchRole: true,
       // The API Gateway logging role is an account-wide setting other APIs may rely on.
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,

@@ -243,6 +243,12 @@ describe('evaluate: the stream event source and its failure policy', () => {
 });
 
 describe('API: IAM auth on every route but the ack link', () => {
+  it('passes HL7 bodies through as bytes (binary media types), so MSH-18 character sets survive', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      BinaryMediaTypes: ['application/hl7-v2', 'x-application/hl7-v2+er7', 'text/plain'],
+    });
+  });
+
   const ackRoutes = ['GET /a/{token}', 'POST /a/{token}'];
 
   it('has exactly the ingest, admin and ack routes, each with the request validator', () => {
