@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { freePort } from './free-port.js';
 
@@ -101,8 +101,10 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   if (options.inMemory === false || options.dataDir !== undefined) {
     if (options.dataDir === undefined)
       throw new DynamoDbLocalError('dataDir is required when inMemory is false');
-    mkdirSync(options.dataDir, { recursive: true });
-    storage.push('-dbPath', options.dataDir);
+    // Absolute: the JVM runs in the jar's folder, where a relative path would point elsewhere.
+    const dataDir = resolve(options.dataDir);
+    mkdirSync(dataDir, { recursive: true });
+    storage.push('-dbPath', dataDir);
   } else {
     storage.push('-inMemory');
   }

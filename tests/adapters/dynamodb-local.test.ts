@@ -1,6 +1,10 @@
 /** Starting DynamoDB Local: a clear message when Java is missing, and provisioning that is safe to repeat. */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { checkJava, javaMajorVersion } from '../../bin/local/dynamodb-local.js';
+import { checkJava, javaMajorVersion, startDynamoDbLocal } from '../../bin/local/dynamodb-local.js';
 import { provisionLocalResources } from '../../bin/local/provision.js';
 import { localServicesTimeoutMs, useLocalServices } from '../support/local-services.js';
 
@@ -35,6 +39,45 @@ describe('provisionLocalResources', () => {
 
       expect(again.streamArn).toBe(services.streamArn);
       expect(again.topicArns).toEqual(services.topicArns);
+    },
+    localServicesTimeoutMs,
+  );
+});
+
+describe('DynamoDB Local with data kept on disk (npm start without --in-memory)', () => {
+  it(
+    'keeps its data in a folder given relative to the working directory, across a restart',
+    async () => {
+      const folder = relative(process.cwd(), mkdtempSync(join(tmpdir(), 'dynamodb-data-')));
+      try {
+        const first = await startDynamoDbLocal({ inMemory: false, dataDir: folder });
+        const client = new DynamoDBClient({
+          endpoint: first.endpoint,
+          region: 'us-east-1',
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        });
+        await client.send(
+          new CreateTableCommand({
+            TableName: 'kept',
+            BillingMode: 'PAY_PER_REQUEST',
+            AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+            KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+          }),
+        );
+        await first.stop();
+        expect(readdirSync(folder).some((file) => file.endsWith('.db'))).toBe(true);
+
+        const second = await startDynamoDbLocal({ inMemory: false, dataDir: folder });
+        const tables = await new DynamoDBClient({
+          endpoint: second.endpoint,
+          region: 'us-east-1',
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }).send(new ListTablesCommand({}));
+        await second.stop();
+        expect(tables.TableNames).toContain('kept');
+      } finally {
+        rmSync(folder, { recursive: true, force: true });
+      }
     },
     localServicesTimeoutMs,
   );
