@@ -18,7 +18,7 @@ import { Message } from 'node-hl7-client';
 import { parseRulesConfig } from '../lambdas/config/rules-config.js';
 import { readHl7 } from '../lambdas/hl7/index.js';
 import { modelMessage } from '../lambdas/messages/index.js';
-import { esmRequireBanner } from '../lib/constructs/pipeline-function.js';
+import { esmRequireBanner } from '../lib/bundling.js';
 
 // ------------------------------------------------------------------ corpus
 

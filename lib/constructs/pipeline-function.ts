@@ -13,6 +13,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { esmRequireBanner } from '../bundling.js';
 
 export const pipelineFunctionNames = ['ingest', 'evaluate', 'sweep', 'admin', 'ack-link'] as const;
 export type PipelineFunctionName = (typeof pipelineFunctionNames)[number];
@@ -36,10 +37,6 @@ export interface PipelineFunctionProps {
 }
 
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
-
-/** Lets `require` work inside the ESM bundle for CommonJS dependencies (the SDK and Powertools use it). */
-export const esmRequireBanner =
-  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 export class PipelineFunction extends Construct {
   readonly function: NodejsFunction;
