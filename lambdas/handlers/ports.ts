@@ -33,14 +33,16 @@ const topicVariables: Record<Topic, string> = {
   escalations: 'ESCALATIONS_TOPIC_ARN',
 };
 
-/** Escalation level n publishes to its own topic (level 1: ESCALATIONS_TOPIC_ARN). */
+let escalationArns: ReadonlyMap<number, string> | undefined;
+
+/** Escalation level n publishes to its own topic (level 1: ESCALATIONS_TOPIC_ARN); the map is read once. */
 function topicArnFor(topic: Topic, escalationLevel: string | undefined): string {
   if (topic !== 'escalations') return requiredEnv(topicVariables[topic]);
-  const arns = parseEscalationTopicArns(
+  escalationArns ??= parseEscalationTopicArns(
     process.env[escalationTopicArnsVariable],
     process.env[topicVariables.escalations],
   );
-  return escalationTopicArn(arns, Number(escalationLevel ?? '1'));
+  return escalationTopicArn(escalationArns, Number(escalationLevel ?? '1'));
 }
 
 export const notificationPorts: NotificationPorts = {
