@@ -14,6 +14,7 @@ import type {
   StoredRecord,
 } from '../lambdas/domain/records.js';
 import { buildPatientState } from '../lambdas/patient/build-patient-state.js';
+import { rebuildClinicalState } from '../lambdas/patient/clinical-state.js';
 import { evaluatePatient } from '../lambdas/rules/engine.js';
 import { analyteDefinition } from '../lambdas/units/analytes.js';
 
@@ -140,15 +141,13 @@ export async function run(): Promise<void> {
   ];
   const results = history.filter((stored) => stored.record.kind === 'observation').length;
   const orders = history.length - results;
+  // Stored between messages: folded once as ingest does, read with the history on each evaluation.
+  const clinical = rebuildClinicalState(history, enrolments, config);
 
   const evaluateOnce = (index: number): number => {
     const incoming = result('calcium', 7.2 + (index % 20) / 10, 365 + index / 1000);
     const now = new Date(Date.parse(incoming.receivedAt) + 60_000);
-    const state = buildPatientState(
-      { patient, records: [...history, incoming], enrolments, openAlerts },
-      config,
-      now,
-    );
+    const state = buildPatientState({ patient, records: [...history, incoming], clinical, openAlerts }, now);
     const { outcomes, errors } = evaluatePatient(state, { kind: 'record', stored: incoming }, config, now);
     if (errors.length > 0)
       throw new Error(`rule errors in the bench: ${errors.map((error) => error.ruleId).join(', ')}`);

@@ -5,11 +5,21 @@
  */
 import { BatchWriteCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { ClinicalRecord, PatientRef, StoredRecord } from '../domain/records.js';
+import type { ClinicalState } from '../patient/clinical-state.js';
 import { dynamoDocumentClient } from './aws-clients.js';
+import {
+  clinicalStateBackoff,
+  clinicalStatePut,
+  lostClinicalStateRace,
+  maxClinicalStateAttempts,
+  readClinicalState,
+  setCohortIndex,
+  tooManyClinicalStateConflicts,
+} from './clinical-state-store.js';
 import { cancellationReasons, maxTransactionItems, storeSettings } from './store-context.js';
 import { InvalidStoreRequestError, StoreUnavailableError, storeErrorFrom } from './store-errors.js';
 import { type Item, patientKeyOf, recordItems } from './store-items.js';
-import { cohortIndex, messagePk, messageSk, patientPk, profileSk, ttlAttribute } from './table-layout.js';
+import { messagePk, messageSk, patientPk, profileSk, ttlAttribute } from './table-layout.js';
 import { UpdateBuilder } from './update-expression.js';
 
 /** DynamoDB's limit on puts in one BatchWriteItem. */
@@ -26,8 +36,12 @@ export interface AcceptMessageInput {
   archiveKey: string;
   patient: PatientRef;
   records: readonly ClinicalRecord[];
-  /** Set when the core decided this message puts the patient in the cohort (a matching diagnosis). */
-  cohortEntry?: { at: string; via: string };
+  /**
+   * Set when the records change the patient's durable clinical state (an order event, a cohort
+   * diagnosis): the next state from the current one and the records as stored. Written in the same
+   * transaction as the records; recomputed on a fresh read when another message changed it first.
+   */
+  updateClinicalState?: (current: ClinicalState, stored: readonly StoredRecord[]) => ClinicalState;
 }
 
 export type AcceptMessageResult =
@@ -54,9 +68,9 @@ function messageItem(input: AcceptMessageInput, recordCount: number, now: number
 
 /**
  * The profile (STATE#PROFILE) upsert: last message wins for facility, location and name; a
- * known sex is never overwritten by `unknown`; cohort entry keeps its first date.
+ * known sex is never overwritten by `unknown`; the cohort index follows the clinical state.
  */
-function profileUpdate(input: AcceptMessageInput) {
+function profileUpdate(input: AcceptMessageInput, cohort: ClinicalState['cohort'] | undefined) {
   const { patient } = input;
   const update = new UpdateBuilder()
     .set('itemType', 'patient')
@@ -68,13 +82,7 @@ function profileUpdate(input: AcceptMessageInput) {
   else update.set('sex', patient.sex);
   if (patient.location !== undefined && patient.location !== '') update.set('location', patient.location);
   if (patient.name !== undefined) update.set('name', JSON.stringify(patient.name));
-  if (input.cohortEntry !== undefined) {
-    update
-      .set(cohortIndex.partitionKey, cohortIndex.memberValue)
-      .set(cohortIndex.sortKey, patientPk(patient))
-      .setIfAbsent('cohortSince', input.cohortEntry.at)
-      .setIfAbsent('cohortVia', input.cohortEntry.via);
-  }
+  if (cohort !== undefined) setCohortIndex(update, patient, cohort);
   return {
     TableName: storeSettings().tableName,
     Key: { pk: patientPk(patient), sk: profileSk },
@@ -114,12 +122,14 @@ export async function acceptMessage(input: AcceptMessageInput): Promise<AcceptMe
     throw new InvalidStoreRequestError(`receivedAt is not a timestamp: ${input.receivedAt}`);
   }
   const now = Date.now();
-  const { items, stored } = recordItems(patientKeyOf(input.patient), input.records, input.receivedAt);
+  const patient = patientKeyOf(input.patient);
+  const { items, stored } = recordItems(patient, input.records, input.receivedAt);
   const message = messageItem(input, items.length, now);
   const tableName = storeSettings().tableName;
+  const updatesState = input.updateClinicalState !== undefined;
 
-  // The records plus the duplicate-detection item and the profile.
-  const fitsOneTransaction = items.length + 2 <= maxTransactionItems;
+  // The records plus the duplicate-detection item, the profile and the clinical state.
+  const fitsOneTransaction = items.length + 3 <= maxTransactionItems;
   if (!fitsOneTransaction) {
     const earlier = await findLiveMessage(message, now);
     if (earlier !== undefined) {
@@ -129,26 +139,35 @@ export async function acceptMessage(input: AcceptMessageInput): Promise<AcceptMe
   }
   const recordPuts = fitsOneTransaction ? items : [];
 
-  try {
-    await dynamoDocumentClient().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Put: guardedMessagePut(message, now) },
-          { Update: profileUpdate(input) },
-          ...recordPuts.map((item) => ({ Put: { TableName: tableName, Item: item } })),
-        ],
-      }),
-    );
-  } catch (error: unknown) {
-    const reasons = cancellationReasons(error);
-    const messageReason = reasons?.[0];
-    if (messageReason?.code === 'ConditionalCheckFailed') {
-      const original = originalFrom(messageReason.item);
-      return original === undefined ? { outcome: 'duplicate' } : { outcome: 'duplicate', original };
+  for (let attempt = 1; ; attempt++) {
+    const current = updatesState ? await readClinicalState('acceptMessage', patient) : undefined;
+    const next = current === undefined ? undefined : input.updateClinicalState?.(current.state, stored);
+    try {
+      await dynamoDocumentClient().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: guardedMessagePut(message, now) },
+            { Update: profileUpdate(input, next?.cohort) },
+            ...(current === undefined || next === undefined
+              ? []
+              : [{ Put: clinicalStatePut(patient, next, current.version, input.receivedAt) }]),
+            ...recordPuts.map((item) => ({ Put: { TableName: tableName, Item: item } })),
+          ],
+        }),
+      );
+      return { outcome: 'stored', storedRecords: stored };
+    } catch (error: unknown) {
+      const reasons = cancellationReasons(error);
+      const messageReason = reasons?.[0];
+      if (messageReason?.code === 'ConditionalCheckFailed') {
+        const original = originalFrom(messageReason.item);
+        return original === undefined ? { outcome: 'duplicate' } : { outcome: 'duplicate', original };
+      }
+      if (!(updatesState && lostClinicalStateRace(reasons, 2))) throw storeErrorFrom('acceptMessage', error);
+      if (attempt >= maxClinicalStateAttempts) throw tooManyClinicalStateConflicts('acceptMessage');
+      await clinicalStateBackoff(attempt);
     }
-    throw storeErrorFrom('acceptMessage', error);
   }
-  return { outcome: 'stored', storedRecords: stored };
 }
 
 function originalFrom(item: Record<string, { S?: string }> | undefined) {

@@ -5,11 +5,22 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Alert } from '../domain/alerts.js';
 import type { CohortEnrolment, StoredRecord } from '../domain/records.js';
+import { type ClinicalState, emptyClinicalState } from '../patient/clinical-state.js';
 import { dynamoDocumentClient } from './aws-clients.js';
-import { queryAll, storeSettings } from './store-context.js';
+import {
+  clinicalStateBackoff,
+  clinicalStatePut,
+  lostClinicalStateRace,
+  maxClinicalStateAttempts,
+  readClinicalState,
+  setCohortIndex,
+  tooManyClinicalStateConflicts,
+} from './clinical-state-store.js';
+import { cancellationReasons, queryAll, storeSettings } from './store-context.js';
 import { InvalidStoreRequestError, storeErrorFrom } from './store-errors.js';
 import {
   alertFromItem,
+  clinicalStateFromItem,
   enrolmentItem,
   type Item,
   isClosed,
@@ -18,10 +29,10 @@ import {
   type PatientProfile,
   profileFromItem,
   type StoredEnrolment,
-  storedEnrolmentFromItem,
   storedRecordFromItem,
 } from './store-items.js';
 import {
+  clinicalStateSk,
   cohortIndex,
   historyRange,
   type PatientKey,
@@ -36,8 +47,8 @@ export interface PatientHistory {
   profile: PatientProfile | undefined;
   /** Observations, medication order events and diagnoses inside the window, oldest first. */
   records: StoredRecord[];
-  /** Every cohort enrolment and removal, oldest first (few, and always relevant). */
-  enrolments: StoredEnrolment[];
+  /** Cohort membership and medication orders, however old (empty for a patient without either). */
+  clinical: ClinicalState;
   /** The current alert per rule and scope while open or acknowledged. */
   activeAlerts: Alert[];
   /** The last alert per rule and scope that is resolved or superseded. */
@@ -88,7 +99,7 @@ function historyFromItems(items: readonly Item[]): PatientHistory {
   const history: PatientHistory = {
     profile: undefined,
     records: [],
-    enrolments: [],
+    clinical: emptyClinicalState,
     activeAlerts: [],
     closedAlerts: [],
     pendingNotifications: [],
@@ -101,14 +112,15 @@ function historyFromItems(items: readonly Item[]): PatientHistory {
     } else if (sk.startsWith(sortKeyPrefix.alert)) {
       const alert = alertFromItem(item);
       (isClosed(alert) ? history.closedAlerts : history.activeAlerts).push(alert);
-    } else if (sk.startsWith(sortKeyPrefix.cohortEnrolment)) {
-      history.enrolments.push(storedEnrolmentFromItem(item));
+    } else if (sk === clinicalStateSk) {
+      history.clinical = clinicalStateFromItem(item).state;
     } else if (sk.startsWith(sortKeyPrefix.outbox)) {
       if (item.sentAt === undefined) outboxItems.push(item);
     } else if (sk === profileSk) {
       history.profile = profileFromItem(item);
     }
-    // Any other state item (a kind added later) is not part of the history.
+    // Enrolments are kept as the admin trail (the membership they made is in the clinical state);
+    // any other state item (a kind added later) is not part of the history either.
   }
   history.pendingNotifications = outboxFromItems(outboxItems);
   return history;
@@ -143,14 +155,15 @@ export interface CohortMembershipChange {
 }
 
 /**
- * An administrator's enrolment or removal: the STATE#ENROL item (which starts
- * an evaluation through the stream) and the profile's cohort-index attributes,
- * in one transaction.
+ * An administrator's enrolment or removal: the STATE#ENROL item (which starts an evaluation through
+ * the stream), the clinical state with the membership it makes, and the profile's cohort-index
+ * attributes, in one transaction (retried on a fresh read when a message changed the state first).
  */
 export async function setCohortMembership(
   namespace: string,
   mrn: string,
   change: CohortMembershipChange,
+  updateClinicalState: (current: ClinicalState, enrolment: CohortEnrolment) => ClinicalState,
 ): Promise<StoredEnrolment> {
   const patient: PatientKey = { namespace, mrn };
   const enrolment: CohortEnrolment = {
@@ -161,45 +174,41 @@ export async function setCohortMembership(
   };
   if (change.reason !== undefined) enrolment.reason = change.reason;
   const item = enrolmentItem(patient, enrolment);
-
-  const update = new UpdateBuilder()
-    .set('itemType', 'patient')
-    .set('namespace', namespace)
-    .set('mrn', mrn)
-    .setIfAbsent('sex', 'unknown');
-  if (change.action === 'enrol') {
-    update
-      .set(cohortIndex.partitionKey, cohortIndex.memberValue)
-      .set(cohortIndex.sortKey, patientPk(patient))
-      .setIfAbsent('cohortSince', change.at)
-      .setIfAbsent('cohortVia', 'enrolment');
-  } else {
-    update
-      .remove(cohortIndex.partitionKey)
-      .remove(cohortIndex.sortKey)
-      .remove('cohortSince')
-      .remove('cohortVia');
-  }
   const tableName = storeSettings().tableName;
-  try {
-    await dynamoDocumentClient().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: tableName, Item: item } },
-          {
-            Update: {
-              TableName: tableName,
-              Key: { pk: patientPk(patient), sk: profileSk },
-              ...update.build(),
+
+  for (let attempt = 1; ; attempt++) {
+    const current = await readClinicalState('setCohortMembership', patient);
+    const next = updateClinicalState(current.state, enrolment);
+    const update = new UpdateBuilder()
+      .set('itemType', 'patient')
+      .set('namespace', namespace)
+      .set('mrn', mrn)
+      .setIfAbsent('sex', 'unknown');
+    setCohortIndex(update, patient, next.cohort);
+    try {
+      await dynamoDocumentClient().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: tableName, Item: item } },
+            {
+              Update: {
+                TableName: tableName,
+                Key: { pk: patientPk(patient), sk: profileSk },
+                ...update.build(),
+              },
             },
-          },
-        ],
-      }),
-    );
-  } catch (error: unknown) {
-    throw storeErrorFrom('setCohortMembership', error);
+            { Put: clinicalStatePut(patient, next, current.version, change.at) },
+          ],
+        }),
+      );
+      return { recordId: String(item.sk), enrolment };
+    } catch (error: unknown) {
+      if (!lostClinicalStateRace(cancellationReasons(error), 2))
+        throw storeErrorFrom('setCohortMembership', error);
+      if (attempt >= maxClinicalStateAttempts) throw tooManyClinicalStateConflicts('setCohortMembership');
+      await clinicalStateBackoff(attempt);
+    }
   }
-  return { recordId: String(item.sk), enrolment };
 }
 
 /** Every patient currently in the cohort (the sweep's work list), via the sparse `cohort` index. */

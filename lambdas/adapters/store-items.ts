@@ -7,9 +7,11 @@
 import type { RenderedNotification } from '../alerts/render.js';
 import type { Alert, AuditEvent, Topic } from '../domain/alerts.js';
 import type { ClinicalRecord, CohortEnrolment, PatientRef, Sex, StoredRecord } from '../domain/records.js';
+import type { ClinicalState } from '../patient/clinical-state.js';
 import {
   alertSk,
   auditSk,
+  clinicalStateSk,
   cohortIndex,
   diagnosisSk,
   enrolmentSk,
@@ -233,4 +235,38 @@ export function outboxFromItems(items: readonly Item[]): OutboxNotification[] {
           : 1,
     )
     .map((item) => JSON.parse(String(item.notification)) as OutboxNotification);
+}
+
+/** The durable clinical state as stored, with the version a conditional write checks (0: none stored yet). */
+export interface VersionedClinicalState {
+  state: ClinicalState;
+  version: number;
+}
+
+export function clinicalStateItem(
+  patient: PatientKey,
+  stored: VersionedClinicalState,
+  updatedAt: string,
+): Item {
+  return {
+    pk: patientPk(patient),
+    sk: clinicalStateSk,
+    itemType: 'clinicalState',
+    namespace: patient.namespace,
+    mrn: patient.mrn,
+    version: stored.version,
+    updatedAt,
+    cohort: JSON.stringify(stored.state.cohort),
+    medications: JSON.stringify(stored.state.medications),
+  };
+}
+
+export function clinicalStateFromItem(item: Item): VersionedClinicalState {
+  return {
+    state: {
+      cohort: JSON.parse(String(item.cohort)) as ClinicalState['cohort'],
+      medications: JSON.parse(String(item.medications)) as ClinicalState['medications'],
+    },
+    version: Number(item.version),
+  };
 }

@@ -15,7 +15,8 @@
  *     STATE#ALERT#<ruleId>#<alertScope>                           current alert per rule and scope
  *     STATE#ENROL#<at>                                            cohort enrolment or removal
  *     STATE#OUTBOX#<notificationId>                               notification not yet published
- *     STATE#PROFILE                                               sex, location, name, cohort
+ *     STATE#PROFILE                                               sex, location, name, cohort index
+ *     STATE#CLINICAL                                              cohort membership and medication orders (never ages out)
  *   MSG#<facility>#<controlId> / MSG                              duplicate detection (expiresAt)
  *   ALERTID#<alertId> / ALERTID                                   where an alert lives
  *
@@ -126,6 +127,7 @@ export const itemTypes = [
   'diagnosis',
   'cohortEnrolment',
   'patient',
+  'clinicalState',
   'alert',
   'audit',
   'notification',
@@ -201,6 +203,12 @@ export const sortKeyPrefix = {
 
 /** The PROFILE item (sex, location, name, cohort membership). */
 export const profileSk = 'STATE#PROFILE';
+
+/**
+ * The durable clinical state (cohort membership, each medication order's current state): written
+ * with every message or enrolment that changes it, read with every history.
+ */
+export const clinicalStateSk = 'STATE#CLINICAL';
 
 /**
  * Upper bound for a `BETWEEN` over one prefix: `$` is the character after `#`,

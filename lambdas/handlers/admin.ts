@@ -9,7 +9,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
 import * as store from '../adapters/store.js';
 import { describeIssues } from '../config/rules-config.js';
-import { acknowledge, namespaceOf } from '../workflows/admin.js';
+import { acknowledge, changeCohortMembership, namespaceOf } from '../workflows/admin.js';
 import { criticalResultTimeliness, ReportPeriodError } from '../workflows/report.js';
 import { adminPorts } from './ports.js';
 import { clock, logger, rulesConfigFromEnv } from './runtime.js';
@@ -102,12 +102,17 @@ async function route(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult
     const mrn = event.pathParameters?.mrn ?? '';
     if (facility === '' || mrn === '') throw new BadRequestError(['path: facility and mrn are required']);
     const body = parse(cohortBody, bodyOf(event));
-    const enrolment = await store.setCohortMembership(namespaceOf(facility, config), mrn, {
-      action: body.action,
-      by: body.by ?? caller(event),
-      at: clock().toISOString(),
-      ...(body.reason === undefined ? {} : { reason: body.reason }),
-    });
+    const enrolment = await changeCohortMembership(
+      namespaceOf(facility, config),
+      mrn,
+      {
+        action: body.action,
+        by: body.by ?? caller(event),
+        at: clock().toISOString(),
+        ...(body.reason === undefined ? {} : { reason: body.reason }),
+      },
+      adminPorts,
+    );
     logger.info('cohort', { recordId: enrolment.recordId, action: body.action });
     return json(200, enrolment);
   }

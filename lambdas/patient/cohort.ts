@@ -41,53 +41,62 @@ export function matchesCohortCode(diagnosis: Diagnosis, config: Pick<RulesConfig
 /** The record id an admin enrolment is cited by (enrolments are not stored records). */
 export const enrolmentRecordId = (enrolment: CohortEnrolment): string => `cohortEnrolment:${enrolment.at}`;
 
-type CohortEvent =
-  | { kind: 'diagnosis'; atMs: number; at: string; recordId: string }
-  | { kind: 'enrol' | 'remove'; atMs: number; at: string; recordId: string };
+/** What can change cohort membership: a qualifying diagnosis (at its receipt) or an admin action. */
+export type CohortEvent =
+  | { kind: 'diagnosis'; at: string; recordId: string }
+  | { kind: 'enrol' | 'remove'; at: string; recordId: string; by: string };
+
+export const notInCohort: CohortMembership = { inCohort: false };
 
 /**
- * Replays qualifying diagnoses (by receipt) and admin actions (by their time) in order. Leaving is by
- * admin action only; after a removal, a diagnosis message (ADT A08 re-sends every DG1) does not bring
- * the patient back: only another admin enrolment does.
+ * One step of membership. Leaving is by admin action only; after a removal, a diagnosis message
+ * (ADT A08 re-sends every DG1) does not bring the patient back: only another admin enrolment does.
+ */
+export function applyCohortEvent(membership: CohortMembership, event: CohortEvent): CohortMembership {
+  if (event.kind === 'remove') return { inCohort: false, removedAt: event.at };
+  if (membership.inCohort || (event.kind === 'diagnosis' && membership.removedAt !== undefined)) {
+    return membership;
+  }
+  return {
+    inCohort: true,
+    enteredAt: event.at,
+    via: event.kind === 'enrol' ? 'admin' : 'diagnosis',
+    ...(event.kind === 'enrol' ? { enteredBy: event.by } : {}),
+    entryRecordId: event.recordId,
+  };
+}
+
+/** The cohort events of stored records: the qualifying diagnoses, at their receipt. */
+export function cohortEventsOf(
+  records: readonly StoredRecord[],
+  config: Pick<RulesConfig, 'cohortCodes'>,
+): CohortEvent[] {
+  const events: CohortEvent[] = [];
+  for (const stored of records) {
+    if (stored.record.kind === 'diagnosis' && matchesCohortCode(stored.record, config)) {
+      events.push({ kind: 'diagnosis', at: stored.receivedAt, recordId: stored.recordId });
+    }
+  }
+  return events;
+}
+
+export const enrolmentEvent = (enrolment: CohortEnrolment): CohortEvent => ({
+  kind: enrolment.action,
+  at: enrolment.at,
+  recordId: enrolmentRecordId(enrolment),
+  by: enrolment.by,
+});
+
+/**
+ * Membership from a patient's whole record (rebuilding the stored state): qualifying diagnoses (by
+ * receipt) and admin actions (by their time) replayed in time order.
  */
 export function cohortMembership(
   records: readonly StoredRecord[],
   enrolments: readonly CohortEnrolment[],
   config: Pick<RulesConfig, 'cohortCodes'>,
 ): CohortMembership {
-  const events: CohortEvent[] = [];
-  for (const stored of records) {
-    if (stored.record.kind === 'diagnosis' && matchesCohortCode(stored.record, config)) {
-      events.push({
-        kind: 'diagnosis',
-        atMs: instantMs(stored.receivedAt),
-        at: stored.receivedAt,
-        recordId: stored.recordId,
-      });
-    }
-  }
-  for (const enrolment of enrolments) {
-    events.push({
-      kind: enrolment.action,
-      atMs: instantMs(enrolment.at),
-      at: enrolment.at,
-      recordId: enrolmentRecordId(enrolment),
-    });
-  }
-  events.sort((left, right) => left.atMs - right.atMs);
-
-  let membership: CohortMembership = { inCohort: false };
-  for (const event of events) {
-    if (event.kind === 'remove') {
-      membership = { inCohort: false, removedAt: event.at };
-    } else if (!membership.inCohort && (event.kind === 'enrol' || membership.removedAt === undefined)) {
-      membership = {
-        inCohort: true,
-        enteredAt: event.at,
-        via: event.kind === 'enrol' ? 'admin' : 'diagnosis',
-        entryRecordId: event.recordId,
-      };
-    }
-  }
-  return membership;
+  const events = [...cohortEventsOf(records, config), ...enrolments.map(enrolmentEvent)];
+  events.sort((left, right) => instantMs(left.at) - instantMs(right.at));
+  return events.reduce(applyCohortEvent, notInCohort);
 }

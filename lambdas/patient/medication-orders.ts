@@ -2,8 +2,13 @@
  * Medication order state (clinical-rules.md, "Medication orders"): ORC-1 `NW`/`XO`/`RL`/`SC` keep an
  * order active, `DC`/`CA`/`OD` end it, `HD` holds it (held is not active); an order whose RXE-1 end
  * time has passed is ended. Order identity is ORC-2, else ORC-3. Events apply in receipt order.
+ *
+ * The state is durable: it is folded forward one message at a time (`applyMedicationEvents`) and
+ * stored, so an order placed years ago stays known however short the history window read per
+ * evaluation. It stays small: long-ended orders and old dose changes are dropped, and what the rules
+ * need from them (when a class was last active) is kept as one time per class.
  */
-import type { MedicationOrderEvent, StoredRecord } from '../domain/records.js';
+import type { MedicationClass, MedicationOrderEvent, StoredRecord } from '../domain/records.js';
 import type { CinacalcetDoseChange, PatientMedicationOrder } from './patient-state.js';
 import { instantMs } from './time.js';
 
@@ -20,6 +25,37 @@ const statusByOrderControl: Readonly<Record<string, OrderStatus>> = {
   HD: 'held',
 };
 
+const dayMs = 86_400_000;
+
+/**
+ * An order ended longer ago than this (before the latest event folded) is dropped: the rules read
+ * active and held orders, recent stops (a resolution names them) and `lastActiveAt`, never an order
+ * that ended more than a history window ago.
+ */
+export const retainEndedOrderDays = 400;
+
+/**
+ * Dose changes kept: the rules read the latest change and changes within the last 28 days; two dozen
+ * changes in 28 days does not happen with a titration every 2–4 weeks.
+ */
+export const retainedDoseChanges = 24;
+
+/** A patient's medication orders as stored between messages. */
+export interface MedicationHistory {
+  /** Orders by order id (ORC-2, else ORC-3), without long-ended ones. */
+  orders: PatientMedicationOrder[];
+  /** Cinacalcet starts and daily-dose changes, oldest first (the latest `retainedDoseChanges`). */
+  cinacalcetDoses: CinacalcetDoseChange[];
+  /**
+   * Per class, the latest time an order of the class was known to be active (an end time still to
+   * come counts until then). Survives the orders being dropped: "was thiosulfate ever active since
+   * cohort entry" must hold for a course that ended years ago.
+   */
+  lastActiveAt: Partial<Record<MedicationClass, string>>;
+}
+
+export const noMedicationHistory: MedicationHistory = { orders: [], cinacalcetDoses: [], lastActiveAt: {} };
+
 /**
  * Whether an order or order event is for cinacalcet (the drug the dose ladder is about), by the
  * ingredient the medication matcher found (RxNorm code, else name): one matcher decides, not two.
@@ -33,27 +69,38 @@ export function isActiveAt(order: PatientMedicationOrder, atMs: number): boolean
   return order.status === 'active' && (order.endAt === undefined || instantMs(order.endAt, Infinity) > atMs);
 }
 
-export interface BuiltMedicationOrders {
-  orders: ReadonlyMap<string, PatientMedicationOrder>;
-  cinacalcetDoses: CinacalcetDoseChange[];
+/** Whether an event changes order state (others, such as `RE` on an administration, do not). */
+export function changesOrderState(event: MedicationOrderEvent): boolean {
+  return statusByOrderControl[event.orderControl.trim().toUpperCase()] !== undefined;
 }
 
-/** Stored order events must already be in receipt order. */
-export function buildMedicationOrders(events: readonly StoredRecord[], nowMs: number): BuiltMedicationOrders {
+/** Folds order events (already in receipt order) into a stored history; the input is not changed. */
+export function applyMedicationEvents(
+  history: MedicationHistory,
+  events: readonly StoredRecord[],
+): MedicationHistory {
   const orders = new Map<string, PatientMedicationOrder>();
   const orderIdByNumber = new Map<string, string>();
-  // When each order last became active or changed dose: the latest such is the cinacalcet dose in force.
-  const doseSetAtMs = new Map<string, number>();
-  const cinacalcetDoses: CinacalcetDoseChange[] = [];
+  for (const stored of history.orders) {
+    const order = { ...stored };
+    orders.set(order.orderId, order);
+    if (order.placerOrderNumber !== undefined)
+      orderIdByNumber.set(`P:${order.placerOrderNumber}`, order.orderId);
+    if (order.fillerOrderNumber !== undefined)
+      orderIdByNumber.set(`F:${order.fillerOrderNumber}`, order.orderId);
+  }
+  const cinacalcetDoses = [...history.cinacalcetDoses];
+  const lastActiveAt = { ...history.lastActiveAt };
+  let latestEventMs = Number.NEGATIVE_INFINITY;
+
+  const noteActive = (order: PatientMedicationOrder, atMs: number): void =>
+    noteActiveAt(lastActiveAt, order, atMs);
 
   const cinacalcetInForce = (atMs: number): PatientMedicationOrder | undefined => {
     let current: PatientMedicationOrder | undefined;
     for (const order of orders.values()) {
       if (!isCinacalcet(order) || !isActiveAt(order, atMs)) continue;
-      if (
-        current === undefined ||
-        (doseSetAtMs.get(order.orderId) ?? 0) >= (doseSetAtMs.get(current.orderId) ?? 0)
-      ) {
+      if (current === undefined || instantMs(order.doseSetAt) >= instantMs(current.doseSetAt)) {
         current = order;
       }
     }
@@ -64,10 +111,10 @@ export function buildMedicationOrders(events: readonly StoredRecord[], nowMs: nu
     const event = stored.record;
     if (event.kind !== 'medicationOrder') continue;
     const status = statusByOrderControl[event.orderControl.trim().toUpperCase()];
-    // Other controls (RE on an administration report, ...) say nothing about whether the order stands.
     if (status === undefined) continue;
     const eventAtMs = instantMs(event.eventAt, Number.NaN);
     const eventTimeMs = Number.isNaN(eventAtMs) ? instantMs(stored.receivedAt) : eventAtMs;
+    latestEventMs = Math.max(latestEventMs, eventTimeMs);
     const placerKey = event.placerOrderNumber.trim() === '' ? undefined : `P:${event.placerOrderNumber}`;
     const fillerKey = event.fillerOrderNumber.trim() === '' ? undefined : `F:${event.fillerOrderNumber}`;
     const knownId =
@@ -92,6 +139,7 @@ export function buildMedicationOrders(events: readonly StoredRecord[], nowMs: nu
       lastOrderControl: event.orderControl,
     };
     const wasActive = existing !== undefined && existing.status === 'active';
+    if (existing !== undefined && isActiveAt(existing, eventTimeMs)) noteActive(existing, eventTimeMs);
     const previousDose = order.dailyDoseMg;
     if (existing !== undefined && existing.status === 'ended' && status === 'active') {
       // The same order number ordered again after it ended: a new course.
@@ -111,8 +159,9 @@ export function buildMedicationOrders(events: readonly StoredRecord[], nowMs: nu
     if (event.placerOrderNumber !== '') order.placerOrderNumber = event.placerOrderNumber;
     if (event.fillerOrderNumber !== '') order.fillerOrderNumber = event.fillerOrderNumber;
     if (status === 'active' && (!wasActive || order.dailyDoseMg !== previousDose)) {
-      doseSetAtMs.set(orderId, eventTimeMs);
+      order.doseSetAt = new Date(eventTimeMs).toISOString();
     }
+    if (isActiveAt(order, eventTimeMs)) noteActive(order, eventTimeMs);
     orders.set(orderId, order);
     if (placerKey !== undefined) orderIdByNumber.set(placerKey, orderId);
     if (fillerKey !== undefined) orderIdByNumber.set(fillerKey, orderId);
@@ -136,13 +185,62 @@ export function buildMedicationOrders(events: readonly StoredRecord[], nowMs: nu
     }
   }
 
+  const oldestKeptEndMs = latestEventMs - retainEndedOrderDays * dayMs;
+  const kept: PatientMedicationOrder[] = [];
   for (const order of orders.values()) {
-    if (order.status !== 'ended' && order.endAt !== undefined && instantMs(order.endAt, Infinity) <= nowMs) {
-      order.status = 'ended';
-      order.endedAt = order.endAt;
+    const endedMs = endedAtMs(order);
+    if (endedMs === undefined || endedMs >= oldestKeptEndMs) {
+      kept.push(order);
+    } else if (order.status === 'active') {
+      // Dropped after running to its end time: it was active until then.
+      noteActive(order, endedMs);
     }
   }
-  return { orders, cinacalcetDoses };
+  return { orders: kept, cinacalcetDoses: cinacalcetDoses.slice(-retainedDoseChanges), lastActiveAt };
+}
+
+/** When a stored order ended: at its stopping event, or at its end time once passed; undefined while it stands. */
+function endedAtMs(order: PatientMedicationOrder): number | undefined {
+  if (order.status === 'ended') return instantMs(order.endedAt ?? order.lastEventAt);
+  if (order.status === 'active' && order.endAt !== undefined) return instantMs(order.endAt, Infinity);
+  return undefined;
+}
+
+function noteActiveAt(
+  lastActiveAt: Partial<Record<MedicationClass, string>>,
+  order: PatientMedicationOrder,
+  atMs: number,
+): void {
+  if (order.medicationClass === undefined || !Number.isFinite(atMs)) return;
+  const known = lastActiveAt[order.medicationClass];
+  if (known === undefined || instantMs(known) < atMs) {
+    lastActiveAt[order.medicationClass] = new Date(atMs).toISOString();
+  }
+}
+
+export interface MedicationOrdersNow {
+  orders: ReadonlyMap<string, PatientMedicationOrder>;
+  cinacalcetDoses: readonly CinacalcetDoseChange[];
+  /** Per class, the latest time up to now an order of it was active (now, for one active now). */
+  lastActiveAt: Readonly<Partial<Record<MedicationClass, string>>>;
+}
+
+/** The orders as they stand at a time: an active order whose end time has passed is ended. */
+export function medicationOrdersAt(history: MedicationHistory, nowMs: number): MedicationOrdersNow {
+  const orders = new Map<string, PatientMedicationOrder>();
+  const lastActiveAt = { ...history.lastActiveAt };
+  for (const stored of history.orders) {
+    const order = { ...stored };
+    if (isActiveAt(order, nowMs)) {
+      noteActiveAt(lastActiveAt, order, nowMs);
+    } else if (order.status === 'active' && order.endAt !== undefined) {
+      order.status = 'ended';
+      order.endedAt = order.endAt;
+      noteActiveAt(lastActiveAt, order, instantMs(order.endAt));
+    }
+    orders.set(order.orderId, order);
+  }
+  return { orders, cinacalcetDoses: history.cinacalcetDoses, lastActiveAt };
 }
 
 /**

@@ -4,7 +4,7 @@
  * Pure types; built by `buildPatientState`.
  */
 import type { Alert, MedicationOrderState } from '../domain/alerts.js';
-import type { Analyte, Observation, PatientRef } from '../domain/records.js';
+import type { Analyte, MedicationClass, Observation, PatientRef } from '../domain/records.js';
 
 /** Cohort membership (clinical-rules.md, "Who the rules apply to: the cohort"). */
 export interface CohortMembership {
@@ -13,6 +13,8 @@ export interface CohortMembership {
   enteredAt?: string;
   /** How the current membership began. */
   via?: 'diagnosis' | 'admin';
+  /** Who enrolled the patient, for an admin enrolment. */
+  enteredBy?: string;
   /** The diagnosis record, or `cohortEnrolment:<at>` for an admin enrolment; cited as evidence. */
   entryRecordId?: string;
   /** Set when an administrator removed the patient and they have not been enrolled again. */
@@ -48,6 +50,8 @@ export interface PatientMedicationOrder extends MedicationOrderState {
   fillerOrderNumber?: string;
   /** RXE-1 end time, when sent: once past, the order is ended. */
   endAt?: string;
+  /** When the order last became active or changed dose (the latest such is the cinacalcet dose in force). */
+  doseSetAt?: string;
 }
 
 /** A cinacalcet start or daily-dose change (clinical-rules.md, "Medication orders"). */
@@ -75,6 +79,8 @@ export interface PatientState {
   medicationOrders: ReadonlyMap<string, PatientMedicationOrder>;
   /** Oldest first. */
   cinacalcetDoses: readonly CinacalcetDoseChange[];
+  /** Per class, the latest time up to now an order of it was active (now, for one active now). */
+  medicationLastActiveAt: Readonly<Partial<Record<MedicationClass, string>>>;
   /** The patient's alerts in state `open` or `acknowledged`. */
   openAlerts: readonly Alert[];
   /** The clock the state was built at (order end times are judged against it). */

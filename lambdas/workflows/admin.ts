@@ -8,6 +8,8 @@ import { ConcurrentAlertChangeError } from '../adapters/store-errors.js';
 import { acknowledgeAlert } from '../alerts/lifecycle.js';
 import type { RulesConfig } from '../config/rules-config.js';
 import type { Alert } from '../domain/alerts.js';
+import type { CohortEnrolment } from '../domain/records.js';
+import { applyEnrolment, type ClinicalState } from '../patient/clinical-state.js';
 import { commitAndPublish, renderPending } from './notify.js';
 import type { NotificationPorts, PatientPorts } from './ports.js';
 
@@ -18,7 +20,18 @@ export interface AdminPorts extends NotificationPorts, Pick<PatientPorts, 'getPa
     namespace: string,
     mrn: string,
     change: CohortMembershipChange,
+    updateClinicalState: (current: ClinicalState, enrolment: CohortEnrolment) => ClinicalState,
   ): Promise<StoredEnrolment>;
+}
+
+/** Enrols a patient in, or removes them from, the cohort: recorded, and the membership stored with it. */
+export function changeCohortMembership(
+  namespace: string,
+  mrn: string,
+  change: CohortMembershipChange,
+  ports: Pick<AdminPorts, 'setCohortMembership'>,
+): Promise<StoredEnrolment> {
+  return ports.setCohortMembership(namespace, mrn, change, applyEnrolment);
 }
 
 export type AcknowledgeResult =

@@ -57,7 +57,7 @@ async function evaluateOnce(
   let published = await publishPending(history.pendingNotifications, ports, clock);
 
   const patient = patientRefOf(namespace, mrn, history.profile);
-  const state = patientStateOf(patient, history, config, now);
+  const state = patientStateOf(patient, history, now);
 
   let trigger: EvaluationSummary['trigger'];
   let outcomes: RuleOutcome[];

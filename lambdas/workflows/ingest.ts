@@ -17,7 +17,7 @@ import {
   readHl7,
 } from '../hl7/index.js';
 import { modelMessage } from '../messages/index.js';
-import { matchesCohortCode } from '../patient/cohort.js';
+import { applyRecords, recordsChangeClinicalState } from '../patient/clinical-state.js';
 
 export interface IngestPorts {
   archiveRawMessage(message: RawMessageToArchive): Promise<string>;
@@ -111,9 +111,7 @@ async function ingestOne(
     };
   }
   const { source, patient, records } = modelled.modelled;
-  const cohortDiagnosis = records.find(
-    (record) => record.kind === 'diagnosis' && matchesCohortCode(record, settings.config),
-  );
+  const { config } = settings;
   try {
     const stored = await ports.acceptMessage({
       facility: source.facility,
@@ -122,7 +120,9 @@ async function ingestOne(
       archiveKey,
       patient,
       records,
-      ...(cohortDiagnosis === undefined ? {} : { cohortEntry: { at: receivedAt, via: 'diagnosis' } }),
+      ...(recordsChangeClinicalState(records, config)
+        ? { updateClinicalState: (current, stored) => applyRecords(current, stored, config) }
+        : {}),
     });
     return {
       ack: buildAck(read, { code: 'AA' }, now),

@@ -4,7 +4,6 @@
  * history. Shared by evaluation and the sweep.
  */
 import type { PatientHistory, PatientProfile } from '../adapters/store.js';
-import type { RulesConfig } from '../config/rules-config.js';
 import type { PatientRef } from '../domain/records.js';
 import { buildPatientState, type PatientState } from '../patient/build-patient-state.js';
 
@@ -22,20 +21,9 @@ export function patientRefOf(
   };
 }
 
-export function patientStateOf(
-  patient: PatientRef,
-  history: PatientHistory,
-  config: RulesConfig,
-  now: Date,
-): PatientState {
+export function patientStateOf(patient: PatientRef, history: PatientHistory, now: Date): PatientState {
   return buildPatientState(
-    {
-      patient,
-      records: history.records,
-      enrolments: history.enrolments.map((stored) => stored.enrolment),
-      openAlerts: history.activeAlerts,
-    },
-    config,
+    { patient, records: history.records, clinical: history.clinical, openAlerts: history.activeAlerts },
     now,
   );
 }

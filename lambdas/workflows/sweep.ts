@@ -65,7 +65,7 @@ async function sweepPatientRules(
   const history = await ports.loadPatient(profile.namespace, profile.mrn, { historyDays, now });
   summary.published += await publishPending(history.pendingNotifications, ports, clock);
   const patient = patientRefOf(profile.namespace, profile.mrn, profile);
-  const state = patientStateOf(patient, history, config, now);
+  const state = patientStateOf(patient, history, now);
   const { outcomes } = evaluatePatient(state, { kind: 'sweep' }, config, now);
   const result = applyOutcomes({ patient, activeAlerts: history.activeAlerts, outcomes, now, config });
   const outbox = await renderPending(result, {

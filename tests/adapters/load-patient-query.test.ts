@@ -14,6 +14,7 @@ import {
 } from '../../lambdas/adapters/store.js';
 import type { Alert } from '../../lambdas/domain/alerts.js';
 import type { ClinicalRecord, PatientRef } from '../../lambdas/domain/records.js';
+import { applyEnrolment } from '../../lambdas/patient/clinical-state.js';
 import { localServicesTimeoutMs, useLocalServices } from '../support/local-services.js';
 import {
   calciphylaxisDiagnosis,
@@ -96,11 +97,16 @@ async function patientWithEverything(): Promise<{ patient: PatientRef; open: Ale
       calciphylaxisDiagnosis(),
     ]),
   );
-  await setCohortMembership(patient.namespace, patient.mrn, {
-    action: 'enrol',
-    by: 'admin-7',
-    at: '2023-01-01T00:00:00.000Z',
-  });
+  await setCohortMembership(
+    patient.namespace,
+    patient.mrn,
+    {
+      action: 'enrol',
+      by: 'admin-7',
+      at: '2023-01-01T00:00:00.000Z',
+    },
+    applyEnrolment,
+  );
   const open = openAlert(patient);
   const closed = openAlert(patient, { ruleId: 'VKA_ACTIVE', severity: 'urgent' });
   await applyAlertChanges({
@@ -167,10 +173,11 @@ describe('loadPatient reads the bounded history with one Query', () => {
 
     expect(calls.map((call) => call.command)).toEqual(['QueryCommand']);
     expect(calls[0]?.input.ConsistentRead).toBe(true);
-    // The window's 4 records, 2 alerts, 1 enrolment, 1 pending notification and the profile; the
-    // result from before the window, 3 audit events and the sent mark lie outside the key range.
-    expect(calls[0]?.output.Count).toBe(9);
-    expect(calls[0]?.output.ScannedCount).toBe(9);
+    // The window's 4 records, 2 alerts, 1 enrolment, 1 pending notification, the clinical state and
+    // the profile; the result from before the window, 3 audit events and the sent mark lie outside
+    // the key range.
+    expect(calls[0]?.output.Count).toBe(10);
+    expect(calls[0]?.output.ScannedCount).toBe(10);
     expect(history.records.map((stored) => stored.record.kind)).toEqual([
       'observation',
       'medicationOrder',
@@ -179,7 +186,7 @@ describe('loadPatient reads the bounded history with one Query', () => {
     ]);
     expect(history.activeAlerts.map((alert) => alert.alertId)).toEqual([open.alertId]);
     expect(history.closedAlerts.map((alert) => alert.alertId)).toEqual([closed.alertId]);
-    expect(history.enrolments.map((stored) => stored.enrolment.at)).toEqual(['2023-01-01T00:00:00.000Z']);
+    expect(history.clinical.cohort).toMatchObject({ inCohort: true, enteredAt: '2023-01-01T00:00:00.000Z' });
     expect(history.pendingNotifications.map((pending) => pending.notificationId)).toEqual([
       `${open.alertId}:opened`,
     ]);

@@ -21,8 +21,10 @@ import {
   setCohortMembership,
   wasNotificationSent,
 } from '../../lambdas/adapters/store.js';
+import { parseRulesConfig } from '../../lambdas/config/rules-config.js';
 import type { Alert } from '../../lambdas/domain/alerts.js';
 import type { ClinicalRecord, PatientRef } from '../../lambdas/domain/records.js';
+import { applyEnrolment, applyRecords, emptyClinicalState } from '../../lambdas/patient/clinical-state.js';
 import { localServicesTimeoutMs, useLocalServices } from '../support/local-services.js';
 import {
   calciphylaxisDiagnosis,
@@ -40,6 +42,7 @@ beforeAll(async () => {
   raw = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 }, localServicesTimeoutMs);
 
+const rulesConfig = parseRulesConfig({ timeZone: 'America/Chicago' });
 const receivedAt = '2026-07-27T00:00:05.000Z';
 const window = { historyDays: 400, now: '2026-08-01T00:00:00.000Z' };
 
@@ -149,15 +152,17 @@ describe('acceptMessage', () => {
     expect(profile?.cohort).toBeUndefined();
   });
 
-  it('puts the patient in the cohort when the core passes a cohort entry', async () => {
+  it('puts the patient in the cohort when the core says the records change the clinical state', async () => {
     const patient = syntheticPatient();
+    const input = message(patient, [calciphylaxisDiagnosis()]);
     await acceptMessage({
-      ...message(patient, [calciphylaxisDiagnosis()]),
-      cohortEntry: { at: '2026-07-20T10:00:00.000Z', via: 'diagnosis E83.59' },
+      ...input,
+      updateClinicalState: (current, stored) => applyRecords(current, stored, rulesConfig),
     });
 
-    const { profile } = await loadPatient(patient.namespace, patient.mrn, window);
-    expect(profile?.cohort).toEqual({ since: '2026-07-20T10:00:00.000Z', via: 'diagnosis E83.59' });
+    const { profile, clinical } = await loadPatient(patient.namespace, patient.mrn, window);
+    expect(profile?.cohort).toEqual({ since: input.receivedAt, via: 'diagnosis' });
+    expect(clinical.cohort).toMatchObject({ inCohort: true, enteredAt: input.receivedAt, via: 'diagnosis' });
     await vi.waitFor(async () => {
       expect((await listCohortPatients()).map((member) => member.mrn)).toContain(patient.mrn);
     });
@@ -225,11 +230,16 @@ describe('loadPatient', () => {
         calciphylaxisDiagnosis({ diagnosedAt: '2026-06-01T00:00:00.000Z', setId: '2' }),
       ]),
     );
-    await setCohortMembership(patient.namespace, patient.mrn, {
-      action: 'enrol',
-      by: 'admin-7',
-      at: '2024-01-01T00:00:00.000Z',
-    });
+    await setCohortMembership(
+      patient.namespace,
+      patient.mrn,
+      {
+        action: 'enrol',
+        by: 'admin-7',
+        at: '2024-01-01T00:00:00.000Z',
+      },
+      applyEnrolment,
+    );
     const oldAlert = openAlert(patient, { openedAt: '2024-02-01T00:00:00.000Z' });
     await applyAlertChanges({ changes: [{ kind: 'create', alert: oldAlert }], audit: [] });
 
@@ -243,7 +253,7 @@ describe('loadPatient', () => {
         'observation@2026-07-31T08:00:00.000Z',
       ],
     );
-    expect(history.enrolments.map((stored) => stored.enrolment.at)).toEqual(['2024-01-01T00:00:00.000Z']);
+    expect(history.clinical.cohort).toMatchObject({ inCohort: true, enteredAt: '2024-01-01T00:00:00.000Z' });
     expect(history.activeAlerts.map((alert) => alert.alertId)).toEqual([oldAlert.alertId]);
   });
 
@@ -252,7 +262,7 @@ describe('loadPatient', () => {
     expect(history).toEqual({
       profile: undefined,
       records: [],
-      enrolments: [],
+      clinical: emptyClinicalState,
       activeAlerts: [],
       closedAlerts: [],
       pendingNotifications: [],
@@ -576,26 +586,36 @@ describe('notification sent marks', () => {
 describe('setCohortMembership', () => {
   it('enrols (STATE#ENROL item + cohort index) and removes (index attributes gone, history kept)', async () => {
     const patient = syntheticPatient();
-    const enrolled = await setCohortMembership(patient.namespace, patient.mrn, {
-      action: 'enrol',
-      by: 'admin-7',
-      at: '2026-07-28T09:00:00.000Z',
-      reason: 'biopsy-proven',
-    });
+    const enrolled = await setCohortMembership(
+      patient.namespace,
+      patient.mrn,
+      {
+        action: 'enrol',
+        by: 'admin-7',
+        at: '2026-07-28T09:00:00.000Z',
+        reason: 'biopsy-proven',
+      },
+      applyEnrolment,
+    );
     expect(enrolled.recordId).toBe('STATE#ENROL#2026-07-28T09:00:00.000Z');
     await vi.waitFor(async () => {
       expect((await listCohortPatients()).map((member) => member.mrn)).toContain(patient.mrn);
     });
 
-    await setCohortMembership(patient.namespace, patient.mrn, {
-      action: 'remove',
-      by: 'admin-7',
-      at: '2026-07-29T09:00:00.000Z',
-    });
+    await setCohortMembership(
+      patient.namespace,
+      patient.mrn,
+      {
+        action: 'remove',
+        by: 'admin-7',
+        at: '2026-07-29T09:00:00.000Z',
+      },
+      applyEnrolment,
+    );
 
     const history = await loadPatient(patient.namespace, patient.mrn, window);
     expect(history.profile?.cohort).toBeUndefined();
-    expect(history.enrolments.map((stored) => stored.enrolment.action)).toEqual(['enrol', 'remove']);
+    expect(history.clinical.cohort).toEqual({ inCohort: false, removedAt: '2026-07-29T09:00:00.000Z' });
     await vi.waitFor(async () => {
       expect((await listCohortPatients()).map((member) => member.mrn)).not.toContain(patient.mrn);
     });

@@ -22,6 +22,7 @@ import {
   triggeringItemFromImage,
 } from '../../lambdas/adapters/store.js';
 import type { ClinicalRecord, PatientRef } from '../../lambdas/domain/records.js';
+import { applyEnrolment } from '../../lambdas/patient/clinical-state.js';
 import { localServicesTimeoutMs, useLocalServices } from '../support/local-services.js';
 import {
   calciphylaxisDiagnosis,
@@ -112,11 +113,16 @@ describe('startStreamPoller', () => {
       warfarinOrder(),
       calciphylaxisDiagnosis(),
     ]);
-    await setCohortMembership(patient.namespace, patient.mrn, {
-      action: 'enrol',
-      by: 'admin-7',
-      at: new Date().toISOString(),
-    });
+    await setCohortMembership(
+      patient.namespace,
+      patient.mrn,
+      {
+        action: 'enrol',
+        by: 'admin-7',
+        at: new Date().toISOString(),
+      },
+      applyEnrolment,
+    );
     const alert = openAlert(patient);
     await applyAlertChanges({
       changes: [{ kind: 'create', alert }],

@@ -17,6 +17,7 @@ import type {
   StoredRecord,
 } from '../../lambdas/domain/records.js';
 import { buildPatientState } from '../../lambdas/patient/build-patient-state.js';
+import { rebuildClinicalState } from '../../lambdas/patient/clinical-state.js';
 import type { PatientState } from '../../lambdas/patient/patient-state.js';
 import type { Rule, Trigger } from '../../lambdas/rules/rule.js';
 import { analyteDefinition } from '../../lambdas/units/analytes.js';
@@ -288,14 +289,14 @@ export interface Scenario {
 }
 
 export function stateOf(scenario: Scenario = {}): PatientState {
+  const records = scenario.records ?? [];
   return buildPatientState(
     {
       patient: patient(scenario.sex ?? 'F'),
-      records: scenario.records ?? [],
-      enrolments: scenario.enrolments ?? [enrol(longAgo)],
+      records,
+      clinical: rebuildClinicalState(records, scenario.enrolments ?? [enrol(longAgo)], config),
       openAlerts: scenario.openAlerts ?? [],
     },
-    config,
     new Date(scenario.now ?? day(30)),
   );
 }

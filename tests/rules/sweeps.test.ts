@@ -19,7 +19,9 @@ import {
   openAlert,
   resolution,
   run,
+  stateOf,
   thiosulfate,
+  warfarin,
 } from './factories.js';
 
 const sweep: Trigger = { kind: 'sweep' };
@@ -270,7 +272,7 @@ describe('Rule: THIOSULFATE_NOT_STARTED', () => {
   it('names the entry and carries the starting dose', () => {
     const fired = finding(run(THIOSULFATE_NOT_STARTED, { enrolments: entered, trigger: sweep, now: day(3) }));
     expect(fired.finding).toBe(
-      'In the calciphylaxis cohort since 2026-03-02 09:00 CST (72 hours) with no active sodium thiosulfate order.',
+      'In the calciphylaxis cohort since 2026-03-02 09:00 CST (72 hours) with no sodium thiosulfate order active since.',
     );
     expect(fired.recommendation).toBe(
       'Start sodium thiosulfate 12.5–25 g per dialysis session, 2–3 times weekly, for 3–6 months.',
@@ -294,6 +296,77 @@ describe('Rule: THIOSULFATE_NOT_STARTED', () => {
     const other = [hemoglobin(11, { at: day(3) })];
     expect(kindOf(run(THIOSULFATE_NOT_STARTED, { records: other, enrolments: entered, now: day(3) }))).toBe(
       'noChange',
+    );
+  });
+
+  // A course once started counts: completed, stopped or held, it does not raise the alert again.
+  it.each([
+    ['completed (DC)', 'DC'],
+    ['cancelled (CA)', 'CA'],
+    ['held (HD)', 'HD'],
+  ])('a course started after entry and then %s does not fire on a later sweep', (_label, control) => {
+    const records = [
+      thiosulfate({ at: day(1), id: 'ORD-STS' }),
+      thiosulfate({ at: day(90), id: 'ORD-STS', control }),
+    ];
+    expect(
+      kindOf(run(THIOSULFATE_NOT_STARTED, { records, enrolments: entered, trigger: sweep, now: day(120) })),
+    ).toBe('noChange');
+  });
+
+  it('a course that ran to its end time after entry does not fire', () => {
+    const records = [thiosulfate({ at: day(1), id: 'ORD-STS', endAt: day(60) })];
+    expect(
+      kindOf(run(THIOSULFATE_NOT_STARTED, { records, enrolments: entered, trigger: sweep, now: day(120) })),
+    ).toBe('noChange');
+  });
+
+  it('an order stopped before cohort entry does not count: it fires', () => {
+    const records = [
+      thiosulfate({ at: day(-30), id: 'ORD-STS' }),
+      thiosulfate({ at: day(-10), id: 'ORD-STS', control: 'DC' }),
+    ];
+    expect(
+      kindOf(run(THIOSULFATE_NOT_STARTED, { records, enrolments: entered, trigger: sweep, now: day(3) })),
+    ).toBe('fire');
+  });
+
+  it('an order active at entry and stopped at entry exactly counts (active at entry)', () => {
+    const records = [
+      thiosulfate({ at: day(-30), id: 'ORD-STS' }),
+      thiosulfate({ at: day(0), id: 'ORD-STS', control: 'DC' }),
+    ];
+    expect(
+      kindOf(run(THIOSULFATE_NOT_STARTED, { records, enrolments: entered, trigger: sweep, now: day(3) })),
+    ).toBe('noChange');
+  });
+
+  it('a course completed years ago, long since dropped from the stored orders, still counts', () => {
+    const records = [
+      thiosulfate({ at: day(10), id: 'ORD-STS' }),
+      thiosulfate({ at: day(120), id: 'ORD-STS', control: 'DC' }),
+      // Much later order traffic drops the long-ended thiosulfate order from the stored state.
+      warfarin({ at: day(900), id: 'ORD-W' }),
+      warfarin({ at: day(901), id: 'ORD-W', control: 'DC' }),
+    ];
+    const state = stateOf({ records, enrolments: entered, now: day(1000) });
+    expect([...state.medicationOrders.keys()]).toEqual(['ORD-W']);
+    expect(
+      kindOf(run(THIOSULFATE_NOT_STARTED, { records, enrolments: entered, trigger: sweep, now: day(1000) })),
+    ).toBe('noChange');
+  });
+
+  it('an open alert resolves once a course has been active since entry, even if it has ended since', () => {
+    const records = [
+      thiosulfate({ at: day(4), id: 'ORD-STS' }),
+      thiosulfate({ at: day(5), id: 'ORD-STS', control: 'HD' }),
+    ];
+    const alert = openAlert('THIOSULFATE_NOT_STARTED', [], { openedAt: day(3) });
+    const resolved = resolution(
+      run(THIOSULFATE_NOT_STARTED, { records, enrolments: entered, openAlerts: [alert], now: day(6) }),
+    );
+    expect(resolved.reason).toBe(
+      'Sodium thiosulfate was active since cohort entry (last at 2026-03-07 09:00 CST).',
     );
   });
 

@@ -1,0 +1,68 @@
+/**
+ * The migration of a table written before the durable clinical state was kept: for every patient,
+ * rebuild cohort membership and medication orders from the whole stored record and store them where
+ * they differ. Idempotent (a second run finds nothing to change) and safe while messages keep
+ * arriving (each write is conditional on the version read; a lost race is recomputed).
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { RulesConfig } from '../config/rules-config.js';
+import type { CohortEnrolment, StoredRecord } from '../domain/records.js';
+import { type ClinicalState, rebuildClinicalState } from '../patient/clinical-state.js';
+import type { PatientKey } from './ports.js';
+
+export interface BackfillPorts {
+  listAllPatients(): Promise<PatientKey[]>;
+  readWholeRecord(patient: PatientKey): Promise<{ records: StoredRecord[]; enrolments: CohortEnrolment[] }>;
+  readClinicalState(
+    operation: string,
+    patient: PatientKey,
+  ): Promise<{ state: ClinicalState; version: number }>;
+  replaceClinicalState(
+    patient: PatientKey,
+    next: ClinicalState,
+    readVersion: number,
+    at: string,
+  ): Promise<boolean>;
+}
+
+export interface BackfillSummary {
+  patients: number;
+  written: number;
+  unchanged: number;
+  /** Patients whose state kept changing under us on every attempt (run again later). */
+  contended: number;
+}
+
+const maxAttempts = 5;
+
+export async function backfillClinicalState(
+  ports: BackfillPorts,
+  config: Pick<RulesConfig, 'cohortCodes'>,
+  clock: () => Date,
+): Promise<BackfillSummary> {
+  const summary: BackfillSummary = { patients: 0, written: 0, unchanged: 0, contended: 0 };
+  for (const patient of await ports.listAllPatients()) {
+    summary.patients++;
+    summary[await backfillPatient(patient, ports, config, clock)]++;
+  }
+  return summary;
+}
+
+async function backfillPatient(
+  patient: PatientKey,
+  ports: BackfillPorts,
+  config: Pick<RulesConfig, 'cohortCodes'>,
+  clock: () => Date,
+): Promise<'written' | 'unchanged' | 'contended'> {
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const current = await ports.readClinicalState('backfill', patient);
+    const { records, enrolments } = await ports.readWholeRecord(patient);
+    const rebuilt = rebuildClinicalState(records, enrolments, config);
+    // A patient with neither orders nor a cohort event has nothing to store (absent reads as empty).
+    if (isDeepStrictEqual(current.state, rebuilt)) return 'unchanged';
+    if (await ports.replaceClinicalState(patient, rebuilt, current.version, clock().toISOString())) {
+      return 'written';
+    }
+  }
+  return 'contended';
+}

@@ -1,0 +1,79 @@
+/**
+ * The durable clinical state item on DynamoDB Local: written with the records that change it, read
+ * with the bounded history, and never losing a change when several messages about one patient are
+ * stored at once (each write is conditional on the version read; a loser recomputes).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readClinicalState } from '../../lambdas/adapters/clinical-state-store.js';
+import { acceptMessage, loadPatient } from '../../lambdas/adapters/store.js';
+import { parseRulesConfig } from '../../lambdas/config/rules-config.js';
+import type { ClinicalRecord, PatientRef } from '../../lambdas/domain/records.js';
+import { applyRecords } from '../../lambdas/patient/clinical-state.js';
+import { localServicesTimeoutMs, useLocalServices } from '../support/local-services.js';
+import { syntheticPatient, uniqueControlId, warfarinOrder } from '../support/synthetic-records.js';
+
+const config = parseRulesConfig({ timeZone: 'America/Chicago' });
+
+beforeAll(async () => {
+  await useLocalServices();
+}, localServicesTimeoutMs);
+
+function orderMessage(patient: PatientRef, records: ClinicalRecord[]) {
+  const controlId = uniqueControlId();
+  const receivedAt = new Date().toISOString();
+  return {
+    facility: 'DIALYSIS_EAST',
+    controlId,
+    receivedAt,
+    archiveKey: `raw/${receivedAt}-${controlId}.hl7`,
+    patient,
+    records: records.map((record) => ({ ...record, source: { ...record.source, controlId } })),
+    updateClinicalState: (
+      current: Parameters<typeof applyRecords>[0],
+      stored: Parameters<typeof applyRecords>[1],
+    ) => applyRecords(current, stored, config),
+  };
+}
+
+describe('clinical state in the store', () => {
+  it('keeps every order when eight order messages for one patient are stored at once', async () => {
+    const patient = syntheticPatient();
+    const orderIds = Array.from({ length: 8 }, (_, index) => `PLC-RX-${index + 1}`);
+    const results = await Promise.all(
+      orderIds.map((placerOrderNumber) =>
+        acceptMessage(orderMessage(patient, [warfarinOrder({ placerOrderNumber, fillerOrderNumber: '' })])),
+      ),
+    );
+    expect(results.map((result) => result.outcome)).toEqual(orderIds.map(() => 'stored'));
+
+    const stored = await readClinicalState('test', patient);
+    expect(stored.version).toBe(8);
+    expect(stored.state.medications.orders.map((order) => order.orderId).sort()).toEqual(
+      [...orderIds].sort(),
+    );
+  });
+
+  it('is read with the history: an order far older than the window stays active', async () => {
+    const patient = syntheticPatient();
+    await acceptMessage(
+      orderMessage(patient, [
+        warfarinOrder({ eventAt: '2024-01-10T09:00:00.000Z', startAt: '2024-01-10T00:00:00.000Z' }),
+      ]),
+    );
+    const history = await loadPatient(patient.namespace, patient.mrn, {
+      historyDays: 400,
+      now: '2026-08-01T00:00:00.000Z',
+    });
+    expect(history.records).toEqual([]);
+    expect(history.clinical.medications.orders).toMatchObject([{ orderId: 'PLC-RX-1', status: 'active' }]);
+  });
+
+  it('a duplicate message does not change the state (it is written with the message or not at all)', async () => {
+    const patient = syntheticPatient();
+    const message = orderMessage(patient, [warfarinOrder()]);
+    await acceptMessage(message);
+    const before = await readClinicalState('test', patient);
+    expect(await acceptMessage(message)).toMatchObject({ outcome: 'duplicate' });
+    expect(await readClinicalState('test', patient)).toEqual(before);
+  });
+});
