@@ -17,6 +17,7 @@ import { InvalidTimestampError, MissingAcknowledgerError } from './errors.js';
 import { escalationChainOf, escalationLevelReached } from './escalation.js';
 import { alertIdFor } from './ids.js';
 import { isActive, supersedes, systemActor, transitionReason } from './states.js';
+import { referenceAtAcknowledgement, worsenedBy } from './worsening.js';
 
 export type { AlertChange, LifecycleResult } from './changeset.js';
 
@@ -28,7 +29,7 @@ export interface ApplyOutcomesInput {
   activeAlerts: Alert[];
   outcomes: RuleOutcome[];
   now: Date;
-  /** Not read yet (opening and dedup need no setting); taken so both entry points get the hospital's config. */
+  /** `worsenedMargins`: how much worse than at acknowledgement pages `worsened`. */
   config: RulesConfig;
 }
 
@@ -55,7 +56,14 @@ export function applyOutcomes(input: ApplyOutcomesInput): LifecycleResult {
 
   for (const outcome of inEvaluationOrder(input.outcomes)) {
     if (outcome.kind === 'fire') {
-      fire(outcome.finding, { patient: input.patient, at, active, usedIds, changeset });
+      fire(outcome.finding, {
+        patient: input.patient,
+        at,
+        active,
+        usedIds,
+        changeset,
+        margins: input.config.worsenedMargins,
+      });
     } else if (outcome.kind === 'resolve') {
       const key = slotKey(outcome.ruleId, outcome.alertScope);
       const current = active.get(key);
@@ -85,6 +93,7 @@ interface FireContext {
   active: Map<string, Alert>;
   usedIds: Set<string>;
   changeset: Changeset;
+  margins: RulesConfig['worsenedMargins'];
 }
 
 function fire(finding: Finding, context: FireContext): void {
@@ -96,10 +105,13 @@ function fire(finding: Finding, context: FireContext): void {
     const evidence = withNewEvidence(current.evidence, finding.evidence);
     // All evidence already known: a duplicate or a re-run; changing nothing is what keeps it from re-paging.
     if (evidence.length === current.evidence.length) return;
+    // Acknowledged, then worse by the margin: page once; it stays acknowledged (no escalation, no repeats).
+    const worsened = worsenedBy(current, evidence.slice(current.evidence.length), context.margins);
     const updated = changeset.update(
       current,
       {
         evidence,
+        ...(worsened === undefined ? {} : { worsening: worsened.now }),
         // The newest wording carries the newest value, which is what a repeat page should show.
         finding: finding.finding,
         recommendation: finding.recommendation,
@@ -109,9 +121,12 @@ function fire(finding: Finding, context: FireContext): void {
             ? current.patient
             : { ...current.patient, location: patient.location },
       },
-      transitionReason.newEvidence,
+      worsened === undefined ? transitionReason.newEvidence : worsened.reason,
       systemActor,
     );
+    if (worsened !== undefined) {
+      changeset.notify(updated, 'worsened', { worsened: { was: worsened.was, now: worsened.now } });
+    }
     active.set(key, updated);
     return;
   }
@@ -228,7 +243,7 @@ export function sweepAlerts(input: SweepInput): LifecycleResult {
         transitionReason.escalatedTo(step),
         systemActor,
       );
-      changeset.notify(current, 'escalated', { level: step.level, name: step.name });
+      changeset.notify(current, 'escalated', { escalation: { level: step.level, name: step.name } });
     }
 
     const repeatAtMs =
@@ -247,9 +262,10 @@ export function sweepAlerts(input: SweepInput): LifecycleResult {
 }
 
 /**
- * Acknowledging stops escalation and repeats. Acknowledging again, or
- * acknowledging an alert that has meanwhile closed, changes nothing and sends
- * nothing: two clinicians tapping the same link is normal.
+ * Acknowledging stops escalation and repeats, and records the value a later
+ * `worsened` page is measured against (alerts/worsening.ts). Acknowledging
+ * again, or acknowledging an alert that has meanwhile closed, changes nothing
+ * and sends nothing: two clinicians tapping the same link is normal.
  */
 export function acknowledgeAlert(input: AcknowledgeInput): LifecycleResult {
   const at = instantOf(input.now);
@@ -258,9 +274,15 @@ export function acknowledgeAlert(input: AcknowledgeInput): LifecycleResult {
   if (input.alert.state !== 'open') return emptyResult();
 
   const changeset = new Changeset(at);
+  const reference = referenceAtAcknowledgement(input.alert);
   const acknowledged = changeset.update(
     input.alert,
-    { state: 'acknowledged', acknowledgedAt: at, acknowledgedBy: by },
+    {
+      state: 'acknowledged',
+      acknowledgedAt: at,
+      acknowledgedBy: by,
+      ...(reference === undefined ? {} : { worsening: reference }),
+    },
     transitionReason.acknowledgedBy(by),
     by,
   );

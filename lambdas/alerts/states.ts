@@ -45,7 +45,8 @@ export function topicForSeverity(severity: Severity): Topic {
  * Escalations go to the escalation topic (the level picks which one, see
  * escalation.ts) and acknowledgements are a notice
  * for the care team; every other event follows the alert's severity, so a
- * resolved or superseded notice reaches the people who got the opening.
+ * resolved, superseded or worsened notice reaches the people who got the
+ * opening (a worsened critical pages).
  */
 export function topicFor(event: NotificationEvent, severity: Severity): Topic {
   if (event === 'escalated') return 'escalations';
