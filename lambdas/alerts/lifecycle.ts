@@ -6,7 +6,10 @@
  *
  * Dedup is the first stage: one alert per (patient, rule, scope) at a time,
  * and a finding whose evidence is all known changes nothing, so a duplicate
- * message or a retried evaluation never pages twice.
+ * message or a retried evaluation never pages twice. New evidence on an
+ * acknowledged alert is absorbed quietly unless it is worse than the value at
+ * acknowledgement by the rule's margin: then it pages `worsened` once
+ * (worsening.ts) and the alert stays acknowledged.
  */
 
 import type { RulesConfig } from '../config/rules-config.js';
@@ -121,7 +124,7 @@ function fire(finding: Finding, context: FireContext): void {
             ? current.patient
             : { ...current.patient, location: patient.location },
       },
-      worsened === undefined ? transitionReason.newEvidence : worsened.reason,
+      worsened === undefined ? transitionReason.newEvidence : transitionReason.worsened(worsened.values),
       systemActor,
     );
     if (worsened !== undefined) {

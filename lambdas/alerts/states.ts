@@ -68,6 +68,8 @@ export const transitionReason = {
   acknowledgedBy: (who: string) => `acknowledged by ${who}`,
   resolved: (reason: string) => `resolved: ${reason}`,
   supersededBy: (ruleId: RuleId) => `superseded by ${ruleId}`,
+  /** `calcium 6.1 mg/dL, 7.2 mg/dL at acknowledgement (margin 0.5 mg/dL lower)`. */
+  worsened: (values: string) => `worsened: ${values}`,
 } as const;
 
 /** Who the audit trail names for decisions the pipeline takes by itself. */

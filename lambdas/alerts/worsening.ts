@@ -88,8 +88,8 @@ export function referenceAtAcknowledgement(alert: Alert): WorseningReference | u
 export interface Worsened {
   was: WorseningReference;
   now: WorseningReference;
-  /** The audit reason: `worsened: calcium 6.1 mg/dL, 7.2 mg/dL at acknowledgement (margin 0.5 mg/dL lower)`. */
-  reason: string;
+  /** For the audit reason: `calcium 6.1 mg/dL, 7.2 mg/dL at acknowledgement (margin 0.5 mg/dL lower)`. */
+  values: string;
 }
 
 /**
@@ -116,7 +116,7 @@ export function worsenedBy(
   return {
     was,
     now,
-    reason: `worsened: ${rule.label} ${formatQuantity(now.value)}, ${formatQuantity(was.value)} ${sinceWords(was)} (margin ${rule.marginText(margins)})`,
+    values: `${rule.label} ${formatQuantity(now.value)}, ${formatQuantity(was.value)} ${sinceWords(was)} (margin ${rule.marginText(margins)})`,
   };
 }
 
