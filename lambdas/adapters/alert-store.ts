@@ -21,6 +21,7 @@ import {
   storeErrorFrom,
 } from './store-errors.js';
 import {
+  alertEpisodeItem,
   alertFromItem,
   alertItem,
   auditItem,
@@ -32,9 +33,7 @@ import {
 import {
   alertIdPk,
   alertIdSk,
-  alertSk,
   criticalAlertsIndex,
-  criticalAlertsKeys,
   criticalAlertsRanges,
   notificationSk,
   openAlertsIndex,
@@ -67,10 +66,12 @@ const updateCondition = '#version = :expectedVersion AND #alertId = :alertId';
 
 /**
  * Applies alert creations and updates with their audit events and outbox
- * notifications in one transaction. The `openAlerts` index attributes are written while an alert is
- * open or acknowledged and absent once it is resolved or superseded (each
- * write puts the whole item). Throws ConcurrentAlertChangeError when any
- * condition fails; nothing is written then.
+ * notifications in one transaction. Each change puts two items: the patient's
+ * alert slot (`STATE#ALERT#<rule>#<scope>`, conditional; it holds the `openAlerts`
+ * index attributes while the alert is open or acknowledged) and the alert's
+ * episode item (`ALERTID#<alertId>`, with the `criticalAlerts` index
+ * attributes), which a later episode in the same slot never replaces. Throws
+ * ConcurrentAlertChangeError when any condition fails; nothing is written then.
  */
 export async function applyAlertChanges({ changes, audit, outbox = [] }: AlertChanges): Promise<void> {
   if (changes.length === 0 && audit.length === 0 && outbox.length === 0) return;
@@ -87,7 +88,7 @@ export async function applyAlertChanges({ changes, audit, outbox = [] }: AlertCh
         action: {
           Put: {
             TableName: tableName,
-            Item: storedAlertItem(alert),
+            Item: alertItem(alert),
             ConditionExpression: createCondition,
             ExpressionAttributeNames: { '#state': 'state', '#alertId': 'alertId' },
             ExpressionAttributeValues: {
@@ -97,10 +98,6 @@ export async function applyAlertChanges({ changes, audit, outbox = [] }: AlertCh
             },
           },
         },
-      });
-      actions.push({
-        alertId: alert.alertId,
-        action: { Put: { TableName: tableName, Item: alertIdItem(alert) } },
       });
     } else {
       if (alert.version <= change.expectedVersion) {
@@ -113,7 +110,7 @@ export async function applyAlertChanges({ changes, audit, outbox = [] }: AlertCh
         action: {
           Put: {
             TableName: tableName,
-            Item: storedAlertItem(alert),
+            Item: alertItem(alert),
             ConditionExpression: updateCondition,
             ExpressionAttributeNames: { '#version': 'version', '#alertId': 'alertId' },
             ExpressionAttributeValues: {
@@ -124,6 +121,11 @@ export async function applyAlertChanges({ changes, audit, outbox = [] }: AlertCh
         },
       });
     }
+    // Unconditional: the slot's condition in the same transaction guards it.
+    actions.push({
+      alertId: alert.alertId,
+      action: { Put: { TableName: tableName, Item: alertEpisodeItem(alert) } },
+    });
   }
   for (const event of audit) {
     const patient = patientByAlert.get(event.alertId);
@@ -166,28 +168,9 @@ export async function applyAlertChanges({ changes, audit, outbox = [] }: AlertCh
   }
 }
 
-/** The alert item with, for a critical alert, its `criticalAlerts` index attributes (kept once closed). */
-function storedAlertItem(alert: Alert): Item {
-  return { ...alertItem(alert), ...criticalAlertsKeys(alert) };
-}
-
-/** Maps an alert id to where the alert lives; written once, when the alert is created. */
-function alertIdItem(alert: Alert): Item {
-  return {
-    pk: alertIdPk(alert.alertId),
-    sk: alertIdSk,
-    itemType: 'alert',
-    alertId: alert.alertId,
-    alertPk: patientPk(alert.patient),
-    alertSk: alertSk(alert.ruleId, alert.alertScope),
-    // Lets a paging cursor (which names only openedAt and the id) be checked.
-    openedAt: alert.openedAt,
-  };
-}
-
 /**
- * The alert with this id, or undefined when there is none or it has since
- * been replaced by a newer alert for the same rule and scope.
+ * The alert with this id, also an earlier episode since replaced in its slot
+ * by a newer one; undefined when there is none.
  */
 export async function getAlert(alertId: string): Promise<Alert | undefined> {
   const client = dynamoDocumentClient();
@@ -201,6 +184,8 @@ export async function getAlert(alertId: string): Promise<Alert | undefined> {
       }),
     );
     if (pointer === undefined) return undefined;
+    if (pointer.alert !== undefined) return alertFromItem(pointer);
+    // Written before episode items held the alert: only a pointer to the slot (its alert, if not replaced since).
     const { Item: item } = await client.send(
       new GetCommand({
         TableName: tableName,

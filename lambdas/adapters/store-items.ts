@@ -9,10 +9,13 @@ import type { Alert, AuditEvent, Topic } from '../domain/alerts.js';
 import type { ClinicalRecord, CohortEnrolment, PatientRef, Sex, StoredRecord } from '../domain/records.js';
 import type { ClinicalState } from '../patient/clinical-state.js';
 import {
+  alertIdPk,
+  alertIdSk,
   alertSk,
   auditSk,
   clinicalStateSk,
   cohortIndex,
+  criticalAlertsKeys,
   diagnosisSk,
   enrolmentSk,
   medicationOrderSk,
@@ -172,6 +175,30 @@ export function alertItem(alert: Alert): Item {
     item[openAlertsIndex.sortKey] = `${alert.openedAt}#${alert.alertId}`;
   }
   return item;
+}
+
+/**
+ * The episode item (`ALERTID#<alertId>`): this alert under its own id, put with
+ * every change of it and never replaced by a later episode of the same rule
+ * and scope. It carries the `criticalAlerts` index attributes (so the
+ * timeliness report counts every episode) and where the patient's current
+ * alert slot is (`alertPk`/`alertSk`, which an open-alerts cursor checks).
+ */
+export function alertEpisodeItem(alert: Alert): Item {
+  return {
+    pk: alertIdPk(alert.alertId),
+    sk: alertIdSk,
+    itemType: 'alert',
+    alertId: alert.alertId,
+    alertPk: patientPk(alert.patient),
+    alertSk: alertSk(alert.ruleId, alert.alertScope),
+    state: alert.state,
+    severity: alert.severity,
+    version: alert.version,
+    openedAt: alert.openedAt,
+    alert: JSON.stringify(alert),
+    ...criticalAlertsKeys(alert),
+  };
 }
 
 export function alertFromItem(item: Item): Alert {

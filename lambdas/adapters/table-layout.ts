@@ -12,13 +12,14 @@
  *     HIST#<observedAt>#OBS#<facility>#<controlId>#<obxSetId>     observation
  *     HIST#<eventAt>#MED#<facility>#<controlId>#<n>               medication order event
  *     HIST#<diagnosedAt>#DX#<facility>#<controlId>#<dg1SetId>     diagnosis
- *     STATE#ALERT#<ruleId>#<alertScope>                           current alert per rule and scope
+ *     STATE#ALERT#<ruleId>#<alertScope>                           current alert (episode) per rule and scope
  *     STATE#ENROL#<at>                                            cohort enrolment or removal
  *     STATE#OUTBOX#<notificationId>                               notification not yet published
  *     STATE#PROFILE                                               sex, location, name, cohort index
  *     STATE#CLINICAL                                              cohort membership and medication orders (never ages out)
  *   MSG#<facility>#<controlId> / MSG                              duplicate detection (expiresAt)
- *   ALERTID#<alertId> / ALERTID                                   where an alert lives
+ *   ALERTID#<alertId> / ALERTID                                   an alert episode under its own id (kept
+ *                                                                 when a newer one takes the slot), and its slot
  *
  * A record key gets `#2`, `#3`, ... when one message holds two records that
  * would share it. Record times are ISO UTC with milliseconds (fixed width,
@@ -53,10 +54,11 @@ export const cohortIndex = {
 } as const;
 
 /**
- * Every critical alert, open or closed, by the month it opened: the
+ * Every critical alert episode, open or closed, by the month it opened: the
  * timeliness report reads one partition per month of its period. Written on
- * each put of a critical alert item and kept when it closes (unlike
- * `openAlerts`). Months are UTC, as `openedAt` is.
+ * each put of a critical alert's episode item (`ALERTID#<alertId>`), which a
+ * later episode of the same rule and scope never replaces, and kept when it
+ * closes (unlike `openAlerts`). Months are UTC, as `openedAt` is.
  */
 export const criticalAlertsIndex = {
   name: 'criticalAlerts',
@@ -285,9 +287,11 @@ export function messagePk(facility: string, controlId: string): string {
 export const messageSk = 'MSG';
 
 /**
- * Alert ids are made by the alert lifecycle, not the store; this small item
- * maps an id to the patient partition and alert sort key where the alert
- * lives, so `getAlert(alertId)` is one GetItem plus one GetItem.
+ * Alert ids are made by the alert lifecycle, not the store. The episode item
+ * under the id holds the alert (put with every change, in the same
+ * transaction as the patient's alert slot), so `getAlert(alertId)` is one
+ * GetItem and finds earlier episodes too; it also names the slot (`alertPk`,
+ * `alertSk`). Items written before it held the alert are only that pointer.
  */
 export function alertIdPk(alertId: string): string {
   return `ALERTID#${keyPart(alertId)}`;

@@ -3,7 +3,7 @@
  * store applies it with a conditional write on the version it read), every
  * notification to send and one audit event per transition.
  */
-import type { Alert, AuditEvent, EscalationStep, Notification, NotificationEvent } from '../domain/alerts.js';
+import type { Alert, AuditEvent, Notification, NotificationEvent } from '../domain/alerts.js';
 import { IllegalTransitionError } from './errors.js';
 import { notificationIdFor } from './ids.js';
 import { canTransition, topicFor } from './states.js';
@@ -72,14 +72,20 @@ export class Changeset {
     return after;
   }
 
-  /** `escalation` names the chain level of an `escalated` notification. */
-  notify(alert: Alert, event: NotificationEvent, escalation?: EscalationStep): void {
+  /** `escalation` names the chain level of an `escalated` notification, `worsened` both values of a `worsened` one. */
+  notify(
+    alert: Alert,
+    event: NotificationEvent,
+    details: Pick<Notification, 'escalation' | 'worsened'> = {},
+  ): void {
+    const { escalation, worsened } = details;
     this.notifications.push({
       notificationId: notificationIdFor(alert, event, escalation?.level),
       topic: topicFor(event, alert.severity),
       event,
       alert,
       ...(escalation === undefined ? {} : { escalation: { ...escalation } }),
+      ...(worsened === undefined ? {} : { worsened }),
     });
   }
 

@@ -38,18 +38,20 @@ export function alertIdFor(parts: AlertIdParts): string {
 }
 
 /**
- * `<alertId>:<event>`, `<alertId>:repeated:<n>` for the n-th repeat and
+ * `<alertId>:<event>`, `<alertId>:repeated:<n>` for the n-th repeat,
+ * `<alertId>:worsened:<n>` for the n-th worsened page and
  * `<alertId>:escalated:<level>` for escalation levels 2 and up (level 1 keeps
  * `<alertId>:escalated`, the id it had before the chain): the same transition
  * always gets the same id, so a retried evaluation can tell that a
  * notification was already sent.
  */
 export function notificationIdFor(
-  alert: Pick<Alert, 'alertId' | 'repeatCount'>,
+  alert: Pick<Alert, 'alertId' | 'repeatCount' | 'worsening'>,
   event: NotificationEvent,
   escalationLevel?: number,
 ) {
   if (event === 'repeated') return `${alert.alertId}:repeated:${alert.repeatCount}`;
+  if (event === 'worsened') return `${alert.alertId}:worsened:${alert.worsening?.pages ?? 0}`;
   if (event === 'escalated' && escalationLevel !== undefined && escalationLevel > 1) {
     return `${alert.alertId}:escalated:${escalationLevel}`;
   }

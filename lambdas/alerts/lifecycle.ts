@@ -6,7 +6,10 @@
  *
  * Dedup is the first stage: one alert per (patient, rule, scope) at a time,
  * and a finding whose evidence is all known changes nothing, so a duplicate
- * message or a retried evaluation never pages twice.
+ * message or a retried evaluation never pages twice. New evidence on an
+ * acknowledged alert is absorbed quietly unless it is worse than the value at
+ * acknowledgement by the rule's margin: then it pages `worsened` once
+ * (worsening.ts) and the alert stays acknowledged.
  */
 
 import type { RulesConfig } from '../config/rules-config.js';
@@ -17,6 +20,7 @@ import { InvalidTimestampError, MissingAcknowledgerError } from './errors.js';
 import { escalationChainOf, escalationLevelReached } from './escalation.js';
 import { alertIdFor } from './ids.js';
 import { isActive, supersedes, systemActor, transitionReason } from './states.js';
+import { referenceAtAcknowledgement, worsenedBy } from './worsening.js';
 
 export type { AlertChange, LifecycleResult } from './changeset.js';
 
@@ -28,7 +32,7 @@ export interface ApplyOutcomesInput {
   activeAlerts: Alert[];
   outcomes: RuleOutcome[];
   now: Date;
-  /** Not read yet (opening and dedup need no setting); taken so both entry points get the hospital's config. */
+  /** `worsenedMargins`: how much worse than at acknowledgement pages `worsened`. */
   config: RulesConfig;
 }
 
@@ -55,7 +59,14 @@ export function applyOutcomes(input: ApplyOutcomesInput): LifecycleResult {
 
   for (const outcome of inEvaluationOrder(input.outcomes)) {
     if (outcome.kind === 'fire') {
-      fire(outcome.finding, { patient: input.patient, at, active, usedIds, changeset });
+      fire(outcome.finding, {
+        patient: input.patient,
+        at,
+        active,
+        usedIds,
+        changeset,
+        margins: input.config.worsenedMargins,
+      });
     } else if (outcome.kind === 'resolve') {
       const key = slotKey(outcome.ruleId, outcome.alertScope);
       const current = active.get(key);
@@ -85,6 +96,7 @@ interface FireContext {
   active: Map<string, Alert>;
   usedIds: Set<string>;
   changeset: Changeset;
+  margins: RulesConfig['worsenedMargins'];
 }
 
 function fire(finding: Finding, context: FireContext): void {
@@ -96,10 +108,13 @@ function fire(finding: Finding, context: FireContext): void {
     const evidence = withNewEvidence(current.evidence, finding.evidence);
     // All evidence already known: a duplicate or a re-run; changing nothing is what keeps it from re-paging.
     if (evidence.length === current.evidence.length) return;
+    // Acknowledged, then worse by the margin: page once; it stays acknowledged (no escalation, no repeats).
+    const worsened = worsenedBy(current, evidence.slice(current.evidence.length), context.margins);
     const updated = changeset.update(
       current,
       {
         evidence,
+        ...(worsened === undefined ? {} : { worsening: worsened.now }),
         // The newest wording carries the newest value, which is what a repeat page should show.
         finding: finding.finding,
         recommendation: finding.recommendation,
@@ -109,9 +124,12 @@ function fire(finding: Finding, context: FireContext): void {
             ? current.patient
             : { ...current.patient, location: patient.location },
       },
-      transitionReason.newEvidence,
+      worsened === undefined ? transitionReason.newEvidence : transitionReason.worsened(worsened.values),
       systemActor,
     );
+    if (worsened !== undefined) {
+      changeset.notify(updated, 'worsened', { worsened: { was: worsened.was, now: worsened.now } });
+    }
     active.set(key, updated);
     return;
   }
@@ -228,7 +246,7 @@ export function sweepAlerts(input: SweepInput): LifecycleResult {
         transitionReason.escalatedTo(step),
         systemActor,
       );
-      changeset.notify(current, 'escalated', { level: step.level, name: step.name });
+      changeset.notify(current, 'escalated', { escalation: { level: step.level, name: step.name } });
     }
 
     const repeatAtMs =
@@ -247,9 +265,10 @@ export function sweepAlerts(input: SweepInput): LifecycleResult {
 }
 
 /**
- * Acknowledging stops escalation and repeats. Acknowledging again, or
- * acknowledging an alert that has meanwhile closed, changes nothing and sends
- * nothing: two clinicians tapping the same link is normal.
+ * Acknowledging stops escalation and repeats, and records the value a later
+ * `worsened` page is measured against (alerts/worsening.ts). Acknowledging
+ * again, or acknowledging an alert that has meanwhile closed, changes nothing
+ * and sends nothing: two clinicians tapping the same link is normal.
  */
 export function acknowledgeAlert(input: AcknowledgeInput): LifecycleResult {
   const at = instantOf(input.now);
@@ -258,9 +277,15 @@ export function acknowledgeAlert(input: AcknowledgeInput): LifecycleResult {
   if (input.alert.state !== 'open') return emptyResult();
 
   const changeset = new Changeset(at);
+  const reference = referenceAtAcknowledgement(input.alert);
   const acknowledged = changeset.update(
     input.alert,
-    { state: 'acknowledged', acknowledgedAt: at, acknowledgedBy: by },
+    {
+      state: 'acknowledged',
+      acknowledgedAt: at,
+      acknowledgedBy: by,
+      ...(reference === undefined ? {} : { worsening: reference }),
+    },
     transitionReason.acknowledgedBy(by),
     by,
   );

@@ -9,6 +9,7 @@
  */
 import type { Evidence, Notification, NotificationEvent, RuleId, Severity } from '../domain/alerts.js';
 import { asciiSubject, fitText, readableLocation, smsSafe } from './text.js';
+import { worsenedWords } from './worsening.js';
 
 export interface PatientName {
   family: string;
@@ -35,7 +36,10 @@ export interface NotificationBody {
   severity: Severity;
   event: NotificationEvent;
   patient: { facility: string; mrn: string; location: string | null; name?: PatientName };
-  /** The alert's finding; for `resolved`/`superseded`, why it closed (what the reader needs now). */
+  /**
+   * The alert's finding; for `resolved`/`superseded`, why it closed; for
+   * `worsened`, both values and the finding (what the reader needs now).
+   */
   finding: string;
   recommendation: string;
   evidence: Evidence[];
@@ -87,8 +91,12 @@ export function renderNotification(notification: Notification, options: RenderOp
   };
 }
 
-/** What the reader needs to know now: the finding, or why the alert closed. */
-export function headlineOf({ event, alert }: Notification): string {
+/** What the reader needs to know now: the finding, why the alert closed, or how much worse it got. */
+export function headlineOf({ event, alert, worsened }: Notification): string {
+  // Both values first: an SMS cut at 160 characters still says how much worse.
+  if (event === 'worsened' && worsened !== undefined) {
+    return `Worse (${worsenedWords(worsened)}): ${alert.finding}`;
+  }
   if (event === 'resolved') return `Resolved: ${alert.resolution ?? 'no reason recorded'}`;
   if (event === 'superseded') {
     const resolution = alert.resolution ?? 'superseded';
@@ -186,7 +194,9 @@ function emailOf(notification: Notification, name: PatientName | undefined, opti
     '',
     `Finding: ${alert.finding}`,
     `Recommendation: ${alert.recommendation}`,
-    ...(event === 'resolved' || event === 'superseded' ? [`${headlineOf(notification)}`] : []),
+    ...(event === 'resolved' || event === 'superseded' || event === 'worsened'
+      ? [`${headlineOf(notification)}`]
+      : []),
     ...(alert.acknowledgedBy
       ? [`Acknowledged by ${alert.acknowledgedBy} at ${alert.acknowledgedAt ?? ''}`]
       : []),

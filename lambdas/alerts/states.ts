@@ -45,7 +45,8 @@ export function topicForSeverity(severity: Severity): Topic {
  * Escalations go to the escalation topic (the level picks which one, see
  * escalation.ts) and acknowledgements are a notice
  * for the care team; every other event follows the alert's severity, so a
- * resolved or superseded notice reaches the people who got the opening.
+ * resolved, superseded or worsened notice reaches the people who got the
+ * opening (a worsened critical pages).
  */
 export function topicFor(event: NotificationEvent, severity: Severity): Topic {
   if (event === 'escalated') return 'escalations';
@@ -67,6 +68,8 @@ export const transitionReason = {
   acknowledgedBy: (who: string) => `acknowledged by ${who}`,
   resolved: (reason: string) => `resolved: ${reason}`,
   supersededBy: (ruleId: RuleId) => `superseded by ${ruleId}`,
+  /** `calcium 6.1 mg/dL, 7.2 mg/dL at acknowledgement (margin 0.5 mg/dL lower)`. */
+  worsened: (values: string) => `worsened: ${values}`,
 } as const;
 
 /** Who the audit trail names for decisions the pipeline takes by itself. */

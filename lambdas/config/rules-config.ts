@@ -164,6 +164,20 @@ export const rulesConfigSchema = z
     thiosulfateNotStartedHours: positiveInt.default(48),
     thiosulfateCourseReviewDays: positiveInt.default(183),
     dialysateCalciumMaxMEqL: positiveNumber.default(2.0),
+    /**
+     * How much worse than the value at acknowledgement a new result must be to
+     * page `worsened` (clinical-rules.md, "Alert lifecycle"). Bounded: a
+     * smaller margin pages on assay noise, a larger one misses real falls.
+     */
+    worsenedMargins: z
+      .object({
+        /** CALCIUM_CRITICAL_LOW and CALCIUM_LOW: this many mg/dL lower. */
+        calciumDropMgDl: z.number().min(0.1).max(2.0).default(0.5),
+        /** PTH_SEVERE: this many percent above the value at acknowledgement. */
+        pthRisePercent: z.number().min(5).max(100).default(20),
+      })
+      .strict()
+      .default({ calciumDropMgDl: 0.5, pthRisePercent: 20 }),
   })
   .strict();
 

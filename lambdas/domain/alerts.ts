@@ -3,7 +3,7 @@
  * notifications and audit events. Pure types shared by rules/, alerts/ and
  * the adapters.
  */
-import type { MedicationClass, Observation, PatientRef } from './records.js';
+import type { MedicationClass, Observation, PatientRef, Quantity } from './records.js';
 
 export const ruleIds = [
   'CALCIUM_CRITICAL_LOW',
@@ -44,6 +44,11 @@ export interface Evidence {
    * receivedAt), so the timeliness report can tell lab delay from ours.
    */
   receivedAt?: string;
+  /**
+   * A result's value in the analyte's canonical unit (observations only): what a
+   * `worsened` page compares. Absent on evidence stored before it was kept.
+   */
+  value?: Quantity;
 }
 
 /** What a rule says now about one patient. */
@@ -101,10 +106,28 @@ export interface Alert {
   receivedAt?: string;
   /** Timeliness: when the first `opened` page was published (the store reads it from that page's sent mark). */
   firstPagedAt?: string;
+  /**
+   * Acknowledged critical or urgent alerts of rules with a value to compare
+   * (alerts/worsening.ts): what a newer result must be worse than, by the
+   * rule's margin, to page `worsened`.
+   */
+  worsening?: WorseningReference;
   lastNotifiedAt: string;
   repeatCount: number;
   /** Optimistic-concurrency version, bumped on every change. */
   version: number;
+}
+
+/** The value a `worsened` page is measured against, and where it came from. */
+export interface WorseningReference {
+  value: Quantity;
+  /** The result it was read from. */
+  recordId: string;
+  at: string;
+  /** The worst value of the evidence when the alert was acknowledged, or the value the last `worsened` page named. */
+  setBy: 'acknowledgement' | 'worsened';
+  /** `worsened` pages sent for this alert so far (they number the notification ids). */
+  pages: number;
 }
 
 export type NotificationEvent =
@@ -113,7 +136,8 @@ export type NotificationEvent =
   | 'repeated'
   | 'acknowledged'
   | 'resolved'
-  | 'superseded';
+  | 'superseded'
+  | 'worsened';
 
 export type Topic = 'pages' | 'notices' | 'escalations';
 
@@ -133,6 +157,8 @@ export interface Notification {
   alert: Alert;
   /** Only on `escalated` notifications (topic `escalations`): which level of the chain it goes to. */
   escalation?: EscalationStep;
+  /** Only on `worsened` notifications: the value it was measured against and the new, worse one. */
+  worsened?: { was: WorseningReference; now: WorseningReference };
 }
 
 export interface AuditEvent {

@@ -39,6 +39,19 @@ export type AcknowledgeResult =
   | { outcome: 'alreadyAcknowledged' | 'closed'; alert: Alert }
   | { outcome: 'notFound' };
 
+/**
+ * A write that loses a race (a result added to the alert, another tap) is
+ * retried this many times on the alert read afresh; as in evaluation, a
+ * clinician's acknowledgement must not fail over a version bump.
+ */
+const maxAttempts = 3;
+
+/**
+ * Acknowledges the alert as it is stored now. When the conditional write
+ * loses a race, the alert is read again: if it has meanwhile been
+ * acknowledged or closed, that is the answer; if it is still open, the
+ * acknowledgement is made again on the fresh version.
+ */
 export async function acknowledge(
   alertId: string,
   by: string,
@@ -46,9 +59,26 @@ export async function acknowledge(
   config: RulesConfig,
   clock: () => Date,
 ): Promise<AcknowledgeResult> {
-  const alert = await ports.getAlert(alertId);
-  const settled = settledOutcome(alert);
-  if (settled !== undefined || alert === undefined) return settled ?? { outcome: 'notFound' };
+  for (let attempt = 1; ; attempt++) {
+    const alert = await ports.getAlert(alertId);
+    // Two people tapped at once, or a result resolved it meanwhile: say what happened first.
+    const settled = settledOutcome(alert);
+    if (settled !== undefined || alert === undefined) return settled ?? { outcome: 'notFound' };
+    try {
+      return await acknowledgeOnce(alert, by, ports, config, clock);
+    } catch (error: unknown) {
+      if (!(error instanceof ConcurrentAlertChangeError) || attempt >= maxAttempts) throw error;
+    }
+  }
+}
+
+async function acknowledgeOnce(
+  alert: Alert,
+  by: string,
+  ports: AdminPorts,
+  config: RulesConfig,
+  clock: () => Date,
+): Promise<AcknowledgeResult> {
   const now = clock();
   const result = acknowledgeAlert({ alert, by, now });
   const profile =
@@ -60,17 +90,8 @@ export async function acknowledge(
     ...(profile?.name === undefined ? {} : { patientName: profile.name }),
     now,
   });
-  try {
-    await commitAndPublish(result, outbox, ports, clock);
-  } catch (error: unknown) {
-    // Two people tapped at once, or a result resolved it meanwhile: say what happened first.
-    if (!(error instanceof ConcurrentAlertChangeError)) throw error;
-    const current = await ports.getAlert(alertId);
-    const outcome = settledOutcome(current);
-    if (outcome === undefined) throw error;
-    return outcome;
-  }
-  const updated = result.changes.find((change) => change.alert.alertId === alertId)?.alert ?? alert;
+  await commitAndPublish(result, outbox, ports, clock);
+  const updated = result.changes.find((change) => change.alert.alertId === alert.alertId)?.alert ?? alert;
   return { outcome: 'acknowledged', alert: updated };
 }
 

@@ -20,6 +20,8 @@ import {
   listCriticalAlerts,
 } from '../../lambdas/adapters/store.js';
 import {
+  alertIdPk,
+  alertIdSk,
   alertSk,
   cohortIndex,
   criticalAlertsIndex,
@@ -180,16 +182,16 @@ describe('listCriticalAlerts against DynamoDB Local', () => {
     expect(listed).toHaveLength(7);
   });
 
-  it('keeps the index attributes on the closed alert item, where the open-alerts ones are gone', async () => {
-    const { Item: item } = await raw.send(
-      new GetCommand({
-        TableName: process.env.TABLE_NAME,
-        Key: { pk: patientPk(patient), sk: alertSk(closed.ruleId, closed.alertScope) },
-      }),
-    );
-    expect(item?.[criticalAlertsIndex.partitionKey]).toBe(`CRITICAL#${year}-04`);
-    expect(item?.[criticalAlertsIndex.sortKey]).toBe(`${closed.openedAt}#${closed.alertId}`);
-    expect(item?.[openAlertsIndex.partitionKey]).toBeUndefined();
+  it('keeps the index attributes on the closed alert episode item; the open-alerts ones are gone from the slot', async () => {
+    const get = async (pk: string, sk: string) =>
+      (await raw.send(new GetCommand({ TableName: process.env.TABLE_NAME, Key: { pk, sk } }))).Item;
+    const episode = await get(alertIdPk(closed.alertId), alertIdSk);
+    expect(episode?.[criticalAlertsIndex.partitionKey]).toBe(`CRITICAL#${year}-04`);
+    expect(episode?.[criticalAlertsIndex.sortKey]).toBe(`${closed.openedAt}#${closed.alertId}`);
+    const slot = await get(patientPk(patient), alertSk(closed.ruleId, closed.alertScope));
+    expect(slot?.[openAlertsIndex.partitionKey]).toBeUndefined();
+    // One index entry per episode: the slot, which a later episode takes over, carries none.
+    expect(slot?.[criticalAlertsIndex.partitionKey]).toBeUndefined();
   });
 
   it('refuses a period that ends before it starts, or an unreadable time', async () => {

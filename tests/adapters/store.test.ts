@@ -397,7 +397,7 @@ describe('applyAlertChanges', () => {
     });
   });
 
-  it('opens a new alert for the same rule once the previous one is resolved; the old id no longer resolves', async () => {
+  it('opens a new alert for the same rule once the previous one is resolved; the old id reads as the closed episode', async () => {
     const patient = syntheticPatient();
     const first = openAlert(patient);
     await applyAlertChanges({ changes: [{ kind: 'create', alert: first }], audit: [] });
@@ -410,7 +410,7 @@ describe('applyAlertChanges', () => {
     await applyAlertChanges({ changes: [{ kind: 'create', alert: second }], audit: [] });
 
     expect(await getAlert(second.alertId)).toEqual(second);
-    expect(await getAlert(first.alertId)).toBeUndefined();
+    expect(await getAlert(first.alertId)).toEqual(resolve(first));
     await expect(
       applyAlertChanges({ changes: [{ kind: 'create', alert: resolve(first) }], audit: [] }),
     ).rejects.toBeInstanceOf(ConcurrentAlertChangeError);

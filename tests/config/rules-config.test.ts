@@ -15,6 +15,17 @@ describe('rules configuration', () => {
     expect(config.quarterlyLabsDays).toBe(92);
     expect(config.dialysateCalciumMaxMEqL).toBe(2.0);
     expect(config.cohortCodes.map((code) => code.code)).toEqual(['E83.59', '237900002']);
+    // Worse after acknowledgement: calcium 0.5 mg/dL lower, PTH a further 20% higher.
+    expect(config.worsenedMargins).toEqual({ calciumDropMgDl: 0.5, pthRisePercent: 20 });
+  });
+
+  it('accepts the worsened margins at their bounds (calcium 0.1-2.0 mg/dL, PTH 5-100 %)', () => {
+    for (const worsenedMargins of [
+      { calciumDropMgDl: 0.1, pthRisePercent: 5 },
+      { calciumDropMgDl: 2.0, pthRisePercent: 100 },
+    ]) {
+      expect(parseRulesConfig({ timeZone: 'UTC', worsenedMargins }).worsenedMargins).toEqual(worsenedMargins);
+    }
   });
 
   it('fills the closed-loop paging defaults: 24-hour links, no link base, no chain, a 30-minute target', () => {
@@ -81,6 +92,11 @@ describe('rules configuration', () => {
     [{ timeZone: 'UTC', ackLinkExpiryHours: 0 }, 'ackLinkExpiryHours'],
     [{ timeZone: 'UTC', ackLinkExpiryHours: 24 * 7 + 1 }, 'ackLinkExpiryHours'],
     [{ timeZone: 'UTC', timelinessTargetMinutes: 0 }, 'timelinessTargetMinutes'],
+    [{ timeZone: 'UTC', worsenedMargins: { calciumDropMgDl: 0.09 } }, 'worsenedMargins.calciumDropMgDl'],
+    [{ timeZone: 'UTC', worsenedMargins: { calciumDropMgDl: 2.01 } }, 'worsenedMargins.calciumDropMgDl'],
+    [{ timeZone: 'UTC', worsenedMargins: { pthRisePercent: 4.9 } }, 'worsenedMargins.pthRisePercent'],
+    [{ timeZone: 'UTC', worsenedMargins: { pthRisePercent: 101 } }, 'worsenedMargins.pthRisePercent'],
+    [{ timeZone: 'UTC', worsenedMargins: { calciumDrop: 0.5 } }, 'worsenedMargins'],
   ])('rejects %j naming the key %s', (input, key) => {
     expect(() => parseRulesConfig(input, 'config/hospitals/test.json')).toThrow(ConfigError);
     expect(() => parseRulesConfig(input, 'config/hospitals/test.json')).toThrow(

@@ -46,7 +46,7 @@ describe('Rule: CALCIUM_CRITICAL_LOW', () => {
     if (expected === 'fire') expect(finding(outcomes).finding).toContain(`${sentAs} as sent`);
   });
 
-  it('states value, unit and clinic-local time in the finding and cites the result', () => {
+  it('states value, unit and clinic-local time in the finding and cites the result with its value', () => {
     const stored = calcium(7.2, { at: day(0) });
     const fired = finding(run(CALCIUM_CRITICAL_LOW, { records: [stored] }));
     expect(fired.finding).toBe('Calcium 7.2 mg/dL (final) at 2026-03-02 09:00 CST is below 7.5 mg/dL.');
@@ -59,6 +59,8 @@ describe('Rule: CALCIUM_CRITICAL_LOW', () => {
         summary: `calcium 7.2 mg/dL (F) at ${day(0)}`,
         at: day(0),
         receivedAt: stored.receivedAt,
+        // What a worsened page compares (the value at acknowledgement against a newer one).
+        value: { value: 7.2, unit: 'mg/dL' },
       },
     ]);
   });

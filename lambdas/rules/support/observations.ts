@@ -66,6 +66,8 @@ export function observationEvidence(entry: ObservationEntry): Evidence {
     summary: `${analyte} ${value} (${observation.status}) at ${entry.observedAt}`,
     at: entry.observedAt,
     receivedAt: entry.receivedAt,
+    // The number a `worsened` page compares (alerts/worsening.ts).
+    ...(observation.canonical === undefined ? {} : { value: { ...observation.canonical } }),
   };
 }
 
