@@ -10,6 +10,7 @@
  *   npm start -- --hospital=<id>   rules settings from config/hospitals/<id>.json
  */
 import { parseArgs } from 'node:util';
+import { readableLocation } from '../lambdas/alerts/text.js';
 import { type ReceivedNotification, startNotificationMonitor } from './local/notification-monitor.js';
 import { startLocalServices } from './local/services.js';
 import { startLocalStack } from './local/stack.js';
@@ -25,7 +26,8 @@ const { values } = parseArgs({
 function describe(notification: ReceivedNotification): string {
   const { body } = notification;
   const patient = (body.patient ?? {}) as { facility?: string; mrn?: string; location?: string | null };
-  const where = [patient.facility, patient.mrn, patient.location].filter(Boolean).join(' ');
+  const location = readableLocation(patient.location ?? undefined, patient.facility);
+  const where = [patient.facility, patient.mrn, location && `loc ${location}`].filter(Boolean).join(' ');
   const ackUrl = typeof body.ackUrl === 'string' ? `  ack: ${body.ackUrl}` : '';
   return (
     `${notification.receivedAt.toISOString()} [${notification.topic}] ${String(body.event)} ` +

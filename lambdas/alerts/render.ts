@@ -128,7 +128,7 @@ function bodyOf(notification: Notification, name: PatientName | undefined, ackUr
 }
 
 /**
- * `OPENED CALCIUM_CRITICAL_LOW NDC MRN 298205 loc HD/CHAIR01: calcium 7.2 mg/dL ...`
+ * `OPENED CALCIUM_CRITICAL_LOW NDC MRN 298205 loc HD, CHAIR01: calcium 7.2 mg/dL ...`
  * The event, rule id, facility and MRN always fit; location and name are
  * capped; the finding takes the rest and is cut with `...` when long.
  *
@@ -147,7 +147,7 @@ function smsOf(
   const facility = fitText(smsSafe(alert.patient.facility), smsCaps.facility);
   const who = `${notification.event.toUpperCase()} ${alert.ruleId} ${facility} MRN ${smsSafe(alert.patient.mrn)}`;
   const named = name ? ` ${fitText(smsSafe(`${name.family}, ${name.given}`), smsCaps.name)}` : '';
-  const location = readableLocation(alert.patient.location);
+  const location = readableLocation(alert.patient.location, alert.patient.facility);
   const where = location ? ` loc ${fitText(smsSafe(location), smsCaps.location)}` : '';
   const finding = smsSafe(headlineOf(notification));
 
@@ -184,7 +184,7 @@ function subjectOf(notification: Notification, hospitalName: string | undefined)
 
 function emailOf(notification: Notification, name: PatientName | undefined, options: RenderOptions): string {
   const { alert, event } = notification;
-  const location = readableLocation(alert.patient.location);
+  const location = readableLocation(alert.patient.location, alert.patient.facility);
   const lines = [
     `${alert.severity.toUpperCase()} alert ${alert.ruleId}: ${event}`,
     ...(options.hospitalName ? [`Hospital: ${options.hospitalName}`] : []),

@@ -52,11 +52,21 @@ export function asciiSubject(text: string): string {
     .replace(/[^\x20-\x7e]/g, '?');
 }
 
-/** PV1-3 as sent (`HD^CHAIR01^^NDC`) for people: empty components dropped. */
-export function readableLocation(location: string | undefined): string | undefined {
+/** PV1-3 components people read: point of care, room, bed, facility; the rest are codes. */
+const readableLocationComponents = 4;
+const facilityComponent = 3;
+
+/**
+ * PV1-3 as sent (`HD^CHAIR07^^NDC`) for people: `HD, CHAIR07, NDC`. Point of care, room, bed and
+ * facility (its first subcomponent, the namespace id), empty ones left out, and the facility too
+ * when it is the one the page already names (`shownFacility`): an SMS has no room to say it twice.
+ */
+export function readableLocation(location: string | undefined, shownFacility?: string): string | undefined {
+  const sameFacility = (text: string) => text.toUpperCase() === shownFacility?.trim().toUpperCase();
   const parts = (location ?? '')
     .split('^')
-    .map((part) => part.trim())
-    .filter(Boolean);
-  return parts.length > 0 ? parts.join('/') : undefined;
+    .slice(0, readableLocationComponents)
+    .map((component) => (component.split('&')[0] ?? '').trim())
+    .filter((part, index) => part !== '' && !(index === facilityComponent && sameFacility(part)));
+  return parts.length > 0 ? parts.join(', ') : undefined;
 }

@@ -1,7 +1,8 @@
 /**
- * The scheduled sweep (EventBridge, every few minutes): time-based rules,
- * escalations and repeats. It throws when any patient failed, so the Lambda
- * error alarm sees it; everything else was still done.
+ * The scheduled sweep (EventBridge, every few minutes): escalations and
+ * repeats first, then the time-based rules. Each failed patient or stage is
+ * counted in `SweepFailures` (alarmed), and the run still throws so the
+ * invocation shows as failed; everything else was still done.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as store from '../adapters/store.js';
@@ -20,11 +21,13 @@ const ports = {
 export const handler = async (): Promise<SweepSummary> => {
   const summary = await runSweep(ports, settings, clock);
   metrics.addMetric('NotificationsPublished', MetricUnit.Count, summary.published);
+  metrics.addMetric('SweepFailures', MetricUnit.Count, summary.failures.length);
   metrics.publishStoredMetrics();
   logger.info('sweep', { ...summary, failures: summary.failures.length });
   if (summary.failures.length > 0) {
+    // Stage, log id and error name: never an MRN.
     logger.error('sweep failures', { failures: summary.failures });
-    throw new Error(`sweep failed for ${summary.failures.length} patient(s)`);
+    throw new Error(`sweep: ${summary.failures.length} patient(s) or stage(s) failed`);
   }
   return summary;
 };

@@ -12,7 +12,9 @@ export const BICARBONATE_LOW = resultRule({
   analyte: 'bicarbonate',
   fires: ({ observation }) => meetsBelow(observation.canonical, targetAtLeastMmolL),
   resolves: ({ observation }) => meetsAtLeast(observation.canonical, targetAtLeastMmolL),
-  finding: (entry, { config }) => `${describeResult(entry, config.timeZone)} is below 22 mmol/L.`,
+  finding: (entry, { config }) =>
+    `${describeResult(entry, config.timeZone, [targetAtLeastMmolL])} is below 22 mmol/L.`,
   recommendation: () => 'Below target (≥ 22 mmol/L).',
-  resolveReason: (entry, { config }) => `${describeResult(entry, config.timeZone)} is 22 mmol/L or above.`,
+  resolveReason: (entry, { config }) =>
+    `${describeResult(entry, config.timeZone, [targetAtLeastMmolL])} is 22 mmol/L or above.`,
 });

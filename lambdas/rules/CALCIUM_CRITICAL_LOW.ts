@@ -70,8 +70,9 @@ export const CALCIUM_CRITICAL_LOW = resultRule({
   analyte: 'calcium',
   fires: (entry) => meetsBelow(entry.observation.canonical, criticalBelowMgDl),
   resolves: (entry) => meetsAtLeast(entry.observation.canonical, restartFromMgDl),
-  finding: (entry, { config }) => `${describeResult(entry, config.timeZone)} is below 7.5 mg/dL.`,
+  finding: (entry, { config }) =>
+    `${describeResult(entry, config.timeZone, [criticalBelowMgDl])} is below 7.5 mg/dL.`,
   recommendation: (_entry, context) => withholdAdvice(context),
   resolveReason: (entry, context) =>
-    `${describeResult(entry, context.config.timeZone)} is at least 8.0 mg/dL: ${restartAdvice(context)}`,
+    `${describeResult(entry, context.config.timeZone, [restartFromMgDl])} is at least 8.0 mg/dL: ${restartAdvice(context)}`,
 });

@@ -30,8 +30,9 @@ export const CALCIUM_LOW = resultRule({
   fires: ({ observation }) =>
     meetsBelow(observation.canonical, 8.4) && !meetsBelow(observation.canonical, 7.5),
   resolves: ({ observation }) => meetsAtLeast(observation.canonical, 8.4),
-  finding: (entry, { config }) => `${describeResult(entry, config.timeZone)} is below 8.4 mg/dL.`,
+  finding: (entry, { config }) => `${describeResult(entry, config.timeZone, [8.4])} is below 8.4 mg/dL.`,
   recommendation: () =>
     'Increase calcium-containing binders and/or vitamin D sterols, individualised in calciphylaxis (calcium loading promotes calcification).',
-  resolveReason: (entry, { config }) => `${describeResult(entry, config.timeZone)} is at least 8.4 mg/dL.`,
+  resolveReason: (entry, { config }) =>
+    `${describeResult(entry, config.timeZone, [8.4])} is at least 8.4 mg/dL.`,
 });

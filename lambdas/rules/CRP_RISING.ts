@@ -61,10 +61,10 @@ export const CRP_RISING = resultRule({
     const { timeZone, crpRising } = context.config;
     const previous = rise(entry, context);
     const from = previous === undefined ? '' : `, up from ${describeResult(previous, timeZone)}`;
-    return `${describeResult(entry, timeZone)} is at least ${formatNumber(crpRising.minimumMgL)} mg/L and ${formatNumber(crpRising.ratio)} times the previous CRP or more${from}.`;
+    return `${describeResult(entry, timeZone, [crpRising.minimumMgL])} is at least ${formatNumber(crpRising.minimumMgL)} mg/L and ${formatNumber(crpRising.ratio)} times the previous CRP or more${from}.`;
   },
   recommendation: () =>
     'Rising inflammation: assess wounds for infection; sepsis is the leading cause of death.',
   resolveReason: (entry, { config }) =>
-    `${describeResult(entry, config.timeZone)} is below ${formatNumber(config.crpRising.minimumMgL)} mg/L.`,
+    `${describeResult(entry, config.timeZone, [config.crpRising.minimumMgL])} is below ${formatNumber(config.crpRising.minimumMgL)} mg/L.`,
 });

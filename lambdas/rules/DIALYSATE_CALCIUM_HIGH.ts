@@ -18,8 +18,8 @@ export const DIALYSATE_CALCIUM_HIGH = resultRule({
   resolves: ({ observation }, { config }) =>
     meetsAtMost(observation.canonical, config.dialysateCalciumMaxMEqL),
   finding: (entry, { config }) =>
-    `${describeResult(entry, config.timeZone)} is above ${formatNumber(config.dialysateCalciumMaxMEqL)} mEq/L.`,
+    `${describeResult(entry, config.timeZone, [config.dialysateCalciumMaxMEqL])} is above ${formatNumber(config.dialysateCalciumMaxMEqL)} mEq/L.`,
   recommendation: () => 'Consider dialysate calcium 1.5–2.0 mEq/L to avoid positive calcium balance.',
   resolveReason: (entry, { config }) =>
-    `${describeResult(entry, config.timeZone)} is ${formatNumber(config.dialysateCalciumMaxMEqL)} mEq/L or below.`,
+    `${describeResult(entry, config.timeZone, [config.dialysateCalciumMaxMEqL])} is ${formatNumber(config.dialysateCalciumMaxMEqL)} mEq/L or below.`,
 });

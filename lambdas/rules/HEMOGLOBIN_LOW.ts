@@ -28,8 +28,8 @@ export const HEMOGLOBIN_LOW = resultRule({
   fires: ({ observation }, context) => meetsAtMost(observation.canonical, targetFor(context)),
   resolves: ({ observation }, context) => meetsAbove(observation.canonical, targetFor(context)),
   finding: (entry, context) =>
-    `${describeResult(entry, context.config.timeZone)} is at or below ${targetFor(context)} g/dL (${whose[sexOf(context)]}).`,
+    `${describeResult(entry, context.config.timeZone, [targetFor(context)])} is at or below ${targetFor(context)} g/dL (${whose[sexOf(context)]}).`,
   recommendation: () => 'Below target (> 12 g/dL women, > 13 g/dL men).',
   resolveReason: (entry, context) =>
-    `${describeResult(entry, context.config.timeZone)} is above ${targetFor(context)} g/dL (${whose[sexOf(context)]}).`,
+    `${describeResult(entry, context.config.timeZone, [targetFor(context)])} is above ${targetFor(context)} g/dL (${whose[sexOf(context)]}).`,
 });

@@ -15,8 +15,10 @@ export const PTH_LOW = resultRule({
   analyte: 'pth',
   fires: ({ observation }) => meetsBelow(observation.canonical, pthLowBelowPgMl),
   resolves: ({ observation }) => meetsAtLeast(observation.canonical, pthLowBelowPgMl),
-  finding: (entry, { config }) => `${describeResult(entry, config.timeZone)} is below 100 pg/mL.`,
+  finding: (entry, { config }) =>
+    `${describeResult(entry, config.timeZone, [pthLowBelowPgMl])} is below 100 pg/mL.`,
   recommendation: () =>
     'Low PTH suggests adynamic bone disease, which raises risk: consider dialysate calcium 1.5–2.0 mEq/L so PTH can rise to ≥ 100.',
-  resolveReason: (entry, { config }) => `${describeResult(entry, config.timeZone)} is 100 pg/mL or above.`,
+  resolveReason: (entry, { config }) =>
+    `${describeResult(entry, config.timeZone, [pthLowBelowPgMl])} is 100 pg/mL or above.`,
 });

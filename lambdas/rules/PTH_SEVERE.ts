@@ -15,8 +15,10 @@ export const PTH_SEVERE = resultRule({
   analyte: 'pth',
   fires: ({ observation }) => meetsAbove(observation.canonical, pthSevereAbovePgMl),
   resolves: ({ observation }) => meetsAtMost(observation.canonical, pthSevereAbovePgMl),
-  finding: (entry, { config }) => `${describeResult(entry, config.timeZone)} is above 500 pg/mL.`,
+  finding: (entry, { config }) =>
+    `${describeResult(entry, config.timeZone, [pthSevereAbovePgMl])} is above 500 pg/mL.`,
   recommendation: () =>
     'Refer for parathyroidectomy: can be curative; consider early when medical therapy fails.',
-  resolveReason: (entry, { config }) => `${describeResult(entry, config.timeZone)} is 500 pg/mL or below.`,
+  resolveReason: (entry, { config }) =>
+    `${describeResult(entry, config.timeZone, [pthSevereAbovePgMl])} is 500 pg/mL or below.`,
 });

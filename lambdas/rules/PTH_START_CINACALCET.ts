@@ -29,8 +29,9 @@ export const PTH_START_CINACALCET = resultRule({
     return { reason: `A calcimimetic is active: ${orders}.`, evidence: calcimimetics.map(orderEvidence) };
   },
   finding: (entry, { config }) =>
-    `${describeResult(entry, config.timeZone)} is above the 150–300 pg/mL target with no active calcimimetic.`,
+    `${describeResult(entry, config.timeZone, [pthTargetUpperPgMl])} is above the 150–300 pg/mL target with no active calcimimetic.`,
   recommendation: () =>
     'Start cinacalcet 30 mg daily; titrate every 2–4 weeks (30, 60, 90, 120, 180 mg) to PTH 150–300 pg/mL; check calcium within 1 week.',
-  resolveReason: (entry, { config }) => `${describeResult(entry, config.timeZone)} is 300 pg/mL or below.`,
+  resolveReason: (entry, { config }) =>
+    `${describeResult(entry, config.timeZone, [pthTargetUpperPgMl])} is 300 pg/mL or below.`,
 });

@@ -65,7 +65,7 @@ export const PTH_TITRATE_CINACALCET = resultRule({
       due === undefined
         ? ''
         : ` on cinacalcet ${due.dailyDoseMg} mg daily, unchanged for ${daysElapsed(instantMs(due.since), context.now.getTime())} days`;
-    return `${describeResult(entry, context.config.timeZone)} is above the 150–300 pg/mL target${days}.`;
+    return `${describeResult(entry, context.config.timeZone, [pthTargetUpperPgMl])} is above the 150–300 pg/mL target${days}.`;
   },
   recommendation: (_entry, context) => {
     const due = titrationDue(context);
@@ -73,5 +73,6 @@ export const PTH_TITRATE_CINACALCET = resultRule({
       ? 'Increase cinacalcet to the next dose; check calcium within 1 week.'
       : `Increase cinacalcet from ${due.dailyDoseMg} mg to ${due.nextMg} mg daily (the next dose); check calcium within 1 week.`;
   },
-  resolveReason: (entry, { config }) => `${describeResult(entry, config.timeZone)} is 300 pg/mL or below.`,
+  resolveReason: (entry, { config }) =>
+    `${describeResult(entry, config.timeZone, [pthTargetUpperPgMl])} is 300 pg/mL or below.`,
 });

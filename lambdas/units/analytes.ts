@@ -19,6 +19,12 @@ export interface AnalyteDefinition {
   /** LOINC codes that identify the analyte; empty where only a hospital's local code does. */
   readonly loincCodes: readonly string[];
   readonly canonicalUnit: string;
+  /**
+   * Decimals a converted value is shown with in the canonical unit, as the clinic usually reads
+   * it (calcium 7.2 mg/dL, PTH 566 pg/mL). Display only: the rules compare the exact value, and a
+   * value sent in the canonical unit is shown with the digits it was sent with.
+   */
+  readonly displayDecimals: number;
   readonly acceptedUnits: readonly AcceptedUnit[];
 }
 
@@ -28,6 +34,7 @@ export const analyteDefinitions: readonly AnalyteDefinition[] = [
     label: 'calcium, total',
     loincCodes: ['17861-6', '2000-8'],
     canonicalUnit: 'mg/dL',
+    displayDecimals: 1,
     acceptedUnits: [
       { unit: 'mg/dL', factor: 1 },
       { unit: 'mmol/L', factor: 4.008 },
@@ -39,6 +46,7 @@ export const analyteDefinitions: readonly AnalyteDefinition[] = [
     label: 'phosphate',
     loincCodes: ['2777-1', '14879-1'],
     canonicalUnit: 'mg/dL',
+    displayDecimals: 1,
     acceptedUnits: [
       { unit: 'mg/dL', factor: 1 },
       { unit: 'mmol/L', factor: 3.097 },
@@ -49,6 +57,7 @@ export const analyteDefinitions: readonly AnalyteDefinition[] = [
     label: 'PTH, intact',
     loincCodes: ['2731-8', '14866-2'],
     canonicalUnit: 'pg/mL',
+    displayDecimals: 0,
     acceptedUnits: [
       { unit: 'pg/mL', factor: 1 },
       { unit: 'ng/L', factor: 1 },
@@ -60,6 +69,7 @@ export const analyteDefinitions: readonly AnalyteDefinition[] = [
     label: 'C-reactive protein',
     loincCodes: ['1988-5', '30522-7'],
     canonicalUnit: 'mg/L',
+    displayDecimals: 1,
     acceptedUnits: [
       { unit: 'mg/L', factor: 1 },
       { unit: 'mg/dL', factor: 10 },
@@ -70,6 +80,7 @@ export const analyteDefinitions: readonly AnalyteDefinition[] = [
     label: 'hemoglobin',
     loincCodes: ['718-7', '59260-0'],
     canonicalUnit: 'g/dL',
+    displayDecimals: 1,
     acceptedUnits: [
       { unit: 'g/dL', factor: 1 },
       { unit: 'g/L', factor: 0.1 },
@@ -81,6 +92,7 @@ export const analyteDefinitions: readonly AnalyteDefinition[] = [
     label: 'bicarbonate',
     loincCodes: ['1963-8', '2028-9'],
     canonicalUnit: 'mmol/L',
+    displayDecimals: 0,
     acceptedUnits: [
       { unit: 'mmol/L', factor: 1 },
       { unit: 'mEq/L', factor: 1 },
@@ -91,6 +103,7 @@ export const analyteDefinitions: readonly AnalyteDefinition[] = [
     label: 'INR',
     loincCodes: ['6301-6', '34714-6'],
     canonicalUnit: 'ratio',
+    displayDecimals: 1,
     // INR is a ratio: senders write it in any of these ways, or leave the unit empty.
     acceptedUnits: [
       { unit: '{INR}', factor: 1 },
@@ -105,6 +118,7 @@ export const analyteDefinitions: readonly AnalyteDefinition[] = [
     // No LOINC code: each hospital maps its own local code (RulesConfig.localLabCodes).
     loincCodes: [],
     canonicalUnit: 'mEq/L',
+    displayDecimals: 1,
     acceptedUnits: [
       { unit: 'mEq/L', factor: 1 },
       { unit: 'mmol/L', factor: 2 },

@@ -15,4 +15,4 @@ export {
   toCanonical,
   unitProblem,
 } from './convert.js';
-export { readObservationValue, type ValueReading } from './values.js';
+export { readObservationValue, sentDecimals, type ValueReading } from './values.js';

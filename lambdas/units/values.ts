@@ -96,3 +96,13 @@ export function readObservationValue(
       return { ok: false, reason: `value type ${type} is not numeric` };
   }
 }
+
+/**
+ * How many decimals the number in OBX-5 was written with (`1.80` → 2, `<2.0` → 1, `7` → 0), or
+ * undefined when it holds no number: a value is shown with the precision the laboratory sent.
+ */
+export function sentDecimals(rawValue: string): number | undefined {
+  const number = /(\d*)(?:\.(\d*))?/.exec(rawValue.replace(/^[^\d.]*/, ''));
+  if (number === null || `${number[1]}${number[2] ?? ''}` === '') return undefined;
+  return number[2]?.length ?? 0;
+}

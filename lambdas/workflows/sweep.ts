@@ -1,8 +1,9 @@
 /**
- * The scheduled sweep: time-based rules for every cohort patient (overdue
- * monitoring, thiosulfate not started, ...), then escalations and repeats of
- * unacknowledged critical alerts. One patient's failure does not stop the
- * others; the sweep reports it and the next run tries again.
+ * The scheduled sweep: first escalations and repeats of unacknowledged
+ * critical alerts (the part that must not wait), then the time-based rules
+ * for every cohort patient (overdue monitoring, thiosulfate not started, ...).
+ * Each stage and each patient is isolated: a failure is recorded and counted,
+ * everything else is still done, and the next run tries again.
  */
 import type { AlertPage, PatientProfile } from '../adapters/store.js';
 import { applyOutcomes, sweepAlerts } from '../alerts/lifecycle.js';
@@ -10,7 +11,7 @@ import type { Alert } from '../domain/alerts.js';
 import { evaluatePatient } from '../rules/engine.js';
 import { commitAndPublish, publishPending, renderPending } from './notify.js';
 import { patientRefOf, patientStateOf } from './patient.js';
-import type { NotificationPorts, PatientPorts, WorkflowSettings } from './ports.js';
+import type { NotificationPorts, PatientKey, PatientPorts, WorkflowSettings } from './ports.js';
 
 export interface SweepPorts extends PatientPorts, NotificationPorts {
   listCohortPatients(): Promise<PatientProfile[]>;
@@ -18,9 +19,10 @@ export interface SweepPorts extends PatientPorts, NotificationPorts {
 }
 
 export interface SweepFailure {
-  /** `<namespace>#<mrn>`: ids only, never names. */
-  patient: string;
-  stage: 'rules' | 'escalation';
+  stage: 'escalation' | 'rules';
+  /** The patient's log id (`patientLogId`), absent when the stage itself failed (a list could not be read). */
+  patient?: string;
+  /** The error's name only: messages may carry keys or values from the record. */
   error: string;
 }
 
@@ -31,9 +33,19 @@ export interface SweepSummary {
   failures: SweepFailure[];
 }
 
-const patientLabel = (key: { namespace: string; mrn: string }): string => `${key.namespace}#${key.mrn}`;
-const errorName = (error: unknown): string =>
-  error instanceof Error ? `${error.name}: ${error.message}` : 'unknown';
+/**
+ * How logs name a patient: a truncated SHA-256 of the patient key, never the
+ * MRN. Whoever may look the patient up (with access to the table) can hash
+ * the cohort's keys to find which one it is; the log alone does not say.
+ */
+export async function patientLogId(key: PatientKey): Promise<string> {
+  const bytes = new TextEncoder().encode(`${key.namespace}\u001f${key.mrn}`);
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  const hex = Array.from(digest.subarray(0, 8), (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return `patient-${hex}`;
+}
+
+const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'unknown');
 
 export async function runSweep(
   ports: SweepPorts,
@@ -41,16 +53,100 @@ export async function runSweep(
   clock: () => Date,
 ): Promise<SweepSummary> {
   const summary: SweepSummary = { patientsSwept: 0, alertChanges: 0, published: 0, failures: [] };
-  for (const profile of await ports.listCohortPatients()) {
-    try {
-      await sweepPatientRules(profile, ports, settings, clock, summary);
-      summary.patientsSwept++;
-    } catch (error: unknown) {
-      summary.failures.push({ patient: patientLabel(profile), stage: 'rules', error: errorName(error) });
-    }
-  }
   await sweepCriticalAlerts(ports, settings, clock, summary);
+  await sweepCohortRules(ports, settings, clock, summary);
   return summary;
+}
+
+/** Runs `work`; a failure is recorded against the stage (and the patient, when there is one). */
+async function isolated(
+  summary: SweepSummary,
+  stage: SweepFailure['stage'],
+  patient: PatientKey | undefined,
+  work: () => Promise<void>,
+): Promise<boolean> {
+  try {
+    await work();
+    return true;
+  } catch (error: unknown) {
+    summary.failures.push({
+      stage,
+      ...(patient === undefined ? {} : { patient: await patientLogId(patient) }),
+      error: errorName(error),
+    });
+    return false;
+  }
+}
+
+async function sweepCriticalAlerts(
+  ports: SweepPorts,
+  settings: WorkflowSettings,
+  clock: () => Date,
+  summary: SweepSummary,
+): Promise<void> {
+  const byPatient = new Map<string, Alert[]>();
+  // Alerts listed before a failed page are still escalated; the rest wait for the next run.
+  await isolated(summary, 'escalation', undefined, async () => {
+    let cursor: string | undefined;
+    do {
+      const page = await ports.listActiveAlerts({ limit: 200, ...(cursor === undefined ? {} : { cursor }) });
+      for (const alert of page.alerts) {
+        const key = `${alert.patient.namespace}\u001f${alert.patient.mrn}`;
+        byPatient.set(key, [...(byPatient.get(key) ?? []), alert]);
+      }
+      cursor = page.cursor;
+    } while (cursor !== undefined);
+  });
+  for (const activeAlerts of byPatient.values()) {
+    const patient = activeAlerts[0]!.patient;
+    await isolated(summary, 'escalation', patient, () =>
+      escalatePatient(patient, activeAlerts, ports, settings, clock, summary),
+    );
+  }
+}
+
+async function escalatePatient(
+  patient: PatientKey,
+  activeAlerts: Alert[],
+  ports: SweepPorts,
+  settings: WorkflowSettings,
+  clock: () => Date,
+  summary: SweepSummary,
+): Promise<void> {
+  const { config } = settings;
+  const now = clock();
+  const result = sweepAlerts({ activeAlerts, now, config });
+  if (result.notifications.length === 0 && result.changes.length === 0) return;
+  // The name is read only where the hospital allows it on pages.
+  const profile =
+    config.pagePhi === 'full' ? await ports.getPatientProfile(patient.namespace, patient.mrn) : undefined;
+  const outbox = await renderPending(result, {
+    config,
+    ackLinks: settings.ackLinks,
+    ...(profile?.name === undefined ? {} : { patientName: profile.name }),
+    now,
+  });
+  summary.alertChanges += result.changes.length;
+  summary.published += await commitAndPublish(result, outbox, ports, clock);
+}
+
+async function sweepCohortRules(
+  ports: SweepPorts,
+  settings: WorkflowSettings,
+  clock: () => Date,
+  summary: SweepSummary,
+): Promise<void> {
+  let cohort: PatientProfile[] = [];
+  const listed = await isolated(summary, 'rules', undefined, async () => {
+    cohort = await ports.listCohortPatients();
+  });
+  if (!listed) return;
+  for (const profile of cohort) {
+    const swept = await isolated(summary, 'rules', profile, () =>
+      sweepPatientRules(profile, ports, settings, clock, summary),
+    );
+    if (swept) summary.patientsSwept++;
+  }
 }
 
 async function sweepPatientRules(
@@ -76,45 +172,4 @@ async function sweepPatientRules(
   });
   summary.alertChanges += result.changes.length;
   summary.published += await commitAndPublish(result, outbox, ports, clock);
-}
-
-async function sweepCriticalAlerts(
-  ports: SweepPorts,
-  settings: WorkflowSettings,
-  clock: () => Date,
-  summary: SweepSummary,
-): Promise<void> {
-  const { config } = settings;
-  const byPatient = new Map<string, Alert[]>();
-  let cursor: string | undefined;
-  do {
-    const page = await ports.listActiveAlerts({ limit: 200, ...(cursor === undefined ? {} : { cursor }) });
-    for (const alert of page.alerts) {
-      const key = patientLabel(alert.patient);
-      byPatient.set(key, [...(byPatient.get(key) ?? []), alert]);
-    }
-    cursor = page.cursor;
-  } while (cursor !== undefined);
-
-  for (const [key, activeAlerts] of byPatient) {
-    try {
-      const now = clock();
-      const result = sweepAlerts({ activeAlerts, now, config });
-      if (result.notifications.length === 0 && result.changes.length === 0) continue;
-      const first = activeAlerts[0]!.patient;
-      // The name is read only where the hospital allows it on pages.
-      const profile =
-        config.pagePhi === 'full' ? await ports.getPatientProfile(first.namespace, first.mrn) : undefined;
-      const outbox = await renderPending(result, {
-        config,
-        ackLinks: settings.ackLinks,
-        ...(profile?.name === undefined ? {} : { patientName: profile.name }),
-        now,
-      });
-      summary.alertChanges += result.changes.length;
-      summary.published += await commitAndPublish(result, outbox, ports, clock);
-    } catch (error: unknown) {
-      summary.failures.push({ patient: key, stage: 'escalation', error: errorName(error) });
-    }
-  }
 }

@@ -1,8 +1,9 @@
 /**
  * What tells the hospital's operations team the pipeline is unwell, before a
  * missed page does: alarms on the API, the functions, the stream, the
- * dead-letter queue, SNS delivery and the lab feed itself (silence), all to
- * an encrypted `operations` topic, plus one dashboard.
+ * dead-letter queue, SNS delivery, the sweep's failed patients and stages,
+ * and the lab feed itself (silence), all to an encrypted `operations` topic,
+ * plus one dashboard.
  */
 import { Duration } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
@@ -148,6 +149,12 @@ export class Operations extends Construct {
       threshold: 1,
       description: 'A page or notice could not be published to SNS.',
     });
+    this.alarm('SweepFailures', {
+      metric: pipelineMetric('SweepFailures', props.sweep),
+      threshold: 1,
+      description:
+        'The sweep could not finish a patient or a stage (listing the cohort or the open alerts); the rest was done. Escalations, repeats or overdue checks may be missing until it recovers: see the sweep log (stage, patient log id).',
+    });
     for (const [topicName, topic] of Object.entries(props.clinicalTopics)) {
       this.alarm(`${pascalCase(topicName)}DeliveryFailures`, {
         metric: topic.metricNumberOfNotificationsFailed({
@@ -197,6 +204,7 @@ export class Operations extends Construct {
           pipelineMetric('PublishFailures', fn),
         ]),
       ),
+      graph('Sweep failures (patients or stages)', [pipelineMetric('SweepFailures', props.sweep)]),
       graph(
         'SNS deliveries failed per topic',
         Object.entries(props.clinicalTopics).map(([topicName, topic]) =>

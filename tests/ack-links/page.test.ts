@@ -135,7 +135,7 @@ describe('what each page shows about the alert', () => {
         'CRITICAL',
         '<dt>Facility</dt><dd>NDC</dd>',
         '<dt>MRN</dt><dd>TEST0042</dd>',
-        '<dt>Location</dt><dd>HD/CHAIR07/NDC</dd>',
+        '<dt>Location</dt><dd>HD, CHAIR07, NDC</dd>',
         '<time datetime="2026-07-27T00:10:00.000Z">',
       ]) {
         expect(html).toContain(text);

@@ -50,7 +50,7 @@ describe('SMS with an ack link', () => {
     expect(ackUrl).toHaveLength(69);
     expect(sms.length).toBeLessThanOrEqual(smsMaxLength);
     expect(
-      sms.startsWith('OPENED CALCIUM_CRITICAL_LOW NDC MRN TEST0042 loc HD/CHAIR07/NDC: Calcium 7.2 mg/dL'),
+      sms.startsWith('OPENED CALCIUM_CRITICAL_LOW NDC MRN TEST0042 loc HD, CHAIR07: Calcium 7.2 mg/dL'),
     ).toBe(true);
     expect(sms.endsWith(`... ${ackUrl}`)).toBe(true);
   });

@@ -166,9 +166,24 @@ describe('SMS', () => {
   it('names facility, MRN, location, rule id, event and the value', () => {
     const { sms } = renderNotification(notification(), minimal).message;
     expect(sms).toBe(
-      'OPENED CALCIUM_CRITICAL_LOW NDC MRN TEST0042 loc HD/CHAIR07/NDC: Calcium 7.2 mg/dL (< 7.5) at 2026-07-26T23:44:14.000Z.',
+      'OPENED CALCIUM_CRITICAL_LOW NDC MRN TEST0042 loc HD, CHAIR07: Calcium 7.2 mg/dL (< 7.5) at 2026-07-26T23:44:14.000Z.',
     );
     expect(sms.length).toBeLessThanOrEqual(smsMaxLength);
+  });
+
+  it('shows the location readably, not as PV1-3 components, naming a facility other than the sender', () => {
+    const alert = openedAlert({
+      patient: { ...openedAlert().patient, facility: 'NORTHSIDE DIALYSIS', location: 'HD^CHAIR07^^NDC' },
+    });
+    const rendered = renderNotification(notification('opened', alert), minimal);
+    expect(rendered.message.sms).toContain(' loc HD, CHAIR07, NDC: Calcium 7.2 mg/dL');
+    expect(rendered.message.sms).not.toContain('^');
+    expect(rendered.message.sms.length).toBeLessThanOrEqual(smsMaxLength);
+    expect(rendered.message.email).toContain(
+      'Patient: MRN TEST0042 at NORTHSIDE DIALYSIS, location HD, CHAIR07, NDC',
+    );
+    // Machine subscribers get PV1-3 as sent.
+    expect(JSON.parse(rendered.message.default).patient.location).toBe('HD^CHAIR07^^NDC');
   });
 
   it('cuts a long finding with an ellipsis but keeps MRN and rule id', () => {
@@ -259,7 +274,7 @@ describe('email', () => {
       expect.arrayContaining([
         'CRITICAL alert CALCIUM_CRITICAL_LOW: opened',
         'Hospital: Northside',
-        'Patient: MRN TEST0042 at NDC, location HD/CHAIR07/NDC',
+        'Patient: MRN TEST0042 at NDC, location HD, CHAIR07',
         `Finding: ${valueFinding}`,
         `Recommendation: ${alert.recommendation}`,
         'Evidence:',

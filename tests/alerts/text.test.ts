@@ -23,10 +23,22 @@ describe('text fitting for SMS and subjects', () => {
   });
 
   it.each([
-    ['HD^CHAIR07^^NDC', 'HD/CHAIR07/NDC'],
+    ['HD^CHAIR07^^NDC', 'HD, CHAIR07, NDC'],
+    ['HD^CHAIR^4^DIALYSIS_EAST', 'HD, CHAIR, 4, DIALYSIS_EAST'],
+    [' HD ^ CHAIR07 ', 'HD, CHAIR07'],
+    // PV1-3.4 is an HD: its namespace id names the facility; status, type, building and floor are codes.
+    ['HD^CHAIR07^^NDC&1.2.840.1&ISO^A^N^B2^3', 'HD, CHAIR07, NDC'],
     ['^^^', undefined],
+    ['', undefined],
     [undefined, undefined],
   ])('readableLocation(%j) = %j', (location, expected) => {
     expect(readableLocation(location)).toBe(expected);
+  });
+
+  it('leaves out the facility component where the page already names that facility', () => {
+    expect(readableLocation('HD^CHAIR07^^NDC', 'NDC')).toBe('HD, CHAIR07');
+    expect(readableLocation('HD^CHAIR07^^ndc ', 'NDC')).toBe('HD, CHAIR07');
+    expect(readableLocation('HD^CHAIR07^^NDC', 'NORTHSIDE DIALYSIS')).toBe('HD, CHAIR07, NDC');
+    expect(readableLocation('^^^NDC', 'NDC')).toBeUndefined();
   });
 });

@@ -750,6 +750,21 @@ describe('alarms to the operations topic', () => {
     expect(snsFailureAlarms).toHaveLength(3);
   });
 
+  it('raise sweep failures when one patient or stage failed in a sweep (SweepFailures ≥ 1 in 5 minutes)', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'CalciphylaxisAlerting',
+      MetricName: 'SweepFailures',
+      Dimensions: [{ Name: 'service', Value: 'sweep' }],
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmDescription: Match.stringLikeRegexp('sweep'),
+    });
+  });
+
   it('watch errors and throttles of every function', () => {
     for (const name of ['ingest', 'evaluate', 'sweep', 'admin', 'ack-link']) {
       for (const metricName of ['Errors', 'Throttles']) {

@@ -82,13 +82,17 @@ describe('a critical calcium for a cohort patient (CALCIUM_CRITICAL_LOW, < 7.5 m
     expect((page?.sms ?? '').length).toBeLessThanOrEqual(160);
   });
 
-  it('reads a value in mmol/L: 1.80 mmol/L is 7.21 mg/dL and pages', async () => {
+  it('reads a value in mmol/L: 1.80 mmol/L is 7.21 mg/dL and pages it as 7.2 mg/dL', async () => {
     const mrn = newMrn();
     await enterCohort(mrn);
     await harness.post(calciumResult(mrn, '1.80', 'mmol/L'));
     await harness.waitFor(() =>
       harness.notificationsFor(mrn).some((n) => n.body.ruleId === 'CALCIUM_CRITICAL_LOW'),
     );
+    const page = harness.notificationsFor(mrn).find((n) => n.body.ruleId === 'CALCIUM_CRITICAL_LOW');
+    expect(String(page?.body.finding)).toMatch(/^Calcium 7\.2 mg\/dL \(1\.80 mmol\/L as sent, final\) at /);
+    expect(page?.sms).toContain(`MRN ${mrn}: Calcium 7.2 mg/dL (1.80 mmol`);
+    expect((page?.sms ?? '').length).toBeLessThanOrEqual(160);
   });
 
   it('pages nothing more for a duplicate message (same MSH-4 and MSH-10), which is still acknowledged AA', async () => {

@@ -74,6 +74,8 @@ export interface ResultOptions {
   recordId?: string;
   /** The value as sent, when a unit other than the canonical one was converted. */
   sent?: { value: number; unit: string };
+  /** OBX-5 as sent, where it is not the number's shortest spelling (`1.80`, `7.20`). */
+  rawValue?: string;
   unitError?: string;
   valueError?: string;
 }
@@ -98,7 +100,9 @@ export function result(
     codeSystem: analyte === 'dialysateCalcium' ? 'L' : 'LN',
     analyte,
     valueType: 'NM',
-    rawValue: value === undefined ? 'see note' : `${options.comparator ?? ''}${sent?.value ?? value}`,
+    rawValue:
+      options.rawValue ??
+      (value === undefined ? 'see note' : `${options.comparator ?? ''}${sent?.value ?? value}`),
     rawUnit: sent?.unit ?? unit,
     ...(sent === undefined || options.valueError !== undefined
       ? {}

@@ -133,13 +133,13 @@ describe('Rule: CRP_RISING', () => {
     expect(kindOf(run(CRP_RISING, { records: rising(5, 20, days), now: day(31) }))).toBe(expected);
   });
 
-  it('reads CRP sent in mg/dL (×10) after conversion', () => {
+  it('reads CRP sent in mg/dL (×10) after conversion, shown at its usual one decimal', () => {
     const records = [
       crp(4, { at: day(0) }),
       crp(1.2 * 10, { at: day(10), sent: { value: 1.2, unit: 'mg/dL' } }),
     ];
     expect(finding(run(CRP_RISING, { records, now: day(11) })).finding).toContain(
-      'CRP 12 mg/L (1.2 mg/dL as sent, final)',
+      'CRP 12.0 mg/L (1.2 mg/dL as sent, final)',
     );
   });
 

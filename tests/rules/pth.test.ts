@@ -28,12 +28,12 @@ describe('Rule: PTH_SEVERE', () => {
     expect(kindOf(run(PTH_SEVERE, { records: [pth(value, options as ResultOptions)] }))).toBe(expected);
   });
 
-  it('reads PTH sent in pmol/L after conversion (60 pmol/L = 565.8 pg/mL)', () => {
+  it('reads PTH sent in pmol/L after conversion (60 pmol/L = 565.8 pg/mL, shown as 566)', () => {
     const fired = finding(
       run(PTH_SEVERE, { records: [pth(60 * 9.43, { sent: { value: 60, unit: 'pmol/L' } })] }),
     );
     expect(fired.finding).toBe(
-      'PTH 565.8 pg/mL (60 pmol/L as sent, final) at 2026-03-02 09:00 CST is above 500 pg/mL.',
+      'PTH 566 pg/mL (60 pmol/L as sent, final) at 2026-03-02 09:00 CST is above 500 pg/mL.',
     );
     expect(fired.recommendation).toBe(
       'Refer for parathyroidectomy: can be curative; consider early when medical therapy fails.',

@@ -4,7 +4,7 @@ import { nextHigherCinacalcetDose, nextLowerCinacalcetDose } from '../../lambdas
 import { listInWords } from '../../lambdas/rules/support/orders.js';
 import {
   formatNumber,
-  formatQuantity,
+  formatShown,
   meetsAbove,
   meetsAtLeast,
   meetsAtMost,
@@ -67,9 +67,26 @@ describe('comparator-aware thresholds', () => {
   ])('formats %s as %s', (value, text) => {
     expect(formatNumber(value)).toBe(text);
   });
+});
 
-  it('keeps the comparator when formatting', () => {
-    expect(formatQuantity(quantity('<7.0'))).toBe('<7 mg/dL');
+describe('formatShown: a value as a page shows it', () => {
+  it.each([
+    ['7.2144', 1, [], '7.2 mg/dL'],
+    ['7.45', 1, [], '7.5 mg/dL'],
+    ['7.2', 2, [], '7.20 mg/dL'],
+    ['565.8', 0, [], '566 mg/dL'],
+    ['<7.0', 1, [], '<7.0 mg/dL'],
+    // A bound rounds outward: <8.016 is not <8.0, but it is <8.1.
+    ['<8.016', 1, [], '<8.1 mg/dL'],
+    ['>8.016', 1, [], '>8.0 mg/dL'],
+    // Rounding must not reach or cross a stated threshold: one more decimal, then another.
+    ['7.4549', 1, [7.5], '7.45 mg/dL'],
+    ['7.495', 1, [7.5], '7.495 mg/dL'],
+    ['7.5', 1, [7.5], '7.5 mg/dL'],
+    ['8.016', 1, [8.0], '8.02 mg/dL'],
+    ['500.0729', 0, [500], '500.1 mg/dL'],
+  ] as const)('%s at %i decimals, thresholds %j: %s', (text, decimals, stated, expected) => {
+    expect(formatShown(quantity(text), decimals, stated)).toBe(expected);
   });
 });
 

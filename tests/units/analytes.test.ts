@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Analyte } from '../../lambdas/domain/records.js';
-import { analyteForCode } from '../../lambdas/units/index.js';
+import { analyteDefinition, analyteForCode } from '../../lambdas/units/index.js';
 
 describe('analyteForCode', () => {
   it.each([
@@ -38,4 +38,22 @@ describe('analyteForCode', () => {
     expect(analyteForCode('DIALCA', 'L')).toBeUndefined();
     expect(analyteForCode('toString', 'L', local)).toBeUndefined();
   });
+});
+
+describe('display precision of converted values (clinical convention)', () => {
+  it.each([
+    ['calcium', 'mg/dL', 1],
+    ['phosphate', 'mg/dL', 1],
+    ['pth', 'pg/mL', 0],
+    ['crp', 'mg/L', 1],
+    ['hemoglobin', 'g/dL', 1],
+    ['bicarbonate', 'mmol/L', 0],
+    ['inr', 'ratio', 1],
+    ['dialysateCalcium', 'mEq/L', 1],
+  ] as Array<[Analyte, string, number]>)(
+    '%s is shown in %s with %i decimal(s)',
+    (analyte, unit, decimals) => {
+      expect(analyteDefinition(analyte)).toMatchObject({ canonicalUnit: unit, displayDecimals: decimals });
+    },
+  );
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readObservationValue } from '../../lambdas/units/index.js';
+import { readObservationValue, sentDecimals } from '../../lambdas/units/index.js';
 
 describe('readObservationValue: numbers the rules may read', () => {
   it.each([
@@ -65,5 +65,23 @@ describe('readObservationValue: never guessed (RESULT_UNREADABLE)', () => {
 
   it('several repetitions are not one value', () => {
     expect(readObservationValue('NM', [['7.2'], ['7.4']])).toMatchObject({ ok: false, reason: /2 values/ });
+  });
+});
+
+describe('sentDecimals: the precision a value was sent with', () => {
+  it.each([
+    ['1.80', 2],
+    ['7.2', 1],
+    ['7', 0],
+    ['7.', 0],
+    ['.5', 1],
+    ['-2.25', 2],
+    ['<2.0', 1],
+    ['> 2500', 0],
+    ['<^2.00', 2],
+    ['', undefined],
+    ['see note', undefined],
+  ] as const)('%j: %s', (raw, decimals) => {
+    expect(sentDecimals(raw)).toBe(decimals);
   });
 });

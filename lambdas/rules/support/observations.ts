@@ -6,7 +6,10 @@
 import type { Alert, Evidence, ReadableObservation, Severity } from '../../domain/alerts.js';
 import type { Analyte } from '../../domain/records.js';
 import type { ObservationEntry, PatientState } from '../../patient/patient-state.js';
-import { formatQuantity } from './quantity.js';
+import { analyteDefinition } from '../../units/analytes.js';
+import { acceptedUnitFor } from '../../units/convert.js';
+import { sentDecimals } from '../../units/values.js';
+import { formatShown } from './quantity.js';
 import { formatClinicalTime, instantMs } from './time.js';
 
 export type ReadableEntry = ObservationEntry & { observation: ReadableObservation };
@@ -52,6 +55,29 @@ const comparableUnit = (unit: string): string => unit.replace(/\s/g, '').toLower
 
 const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
+/** Decimals of the value as sent; the analyte's usual precision when OBX-5 holds no plain number. */
+function decimalsAsSent(observation: ReadableObservation): number {
+  const usual =
+    observation.analyte === undefined ? 0 : analyteDefinition(observation.analyte).displayDecimals;
+  return sentDecimals(observation.rawValue) ?? usual;
+}
+
+/**
+ * The canonical value as a page shows it: with the digits it was sent with when no conversion
+ * changed it, else at the analyte's usual precision (units/analytes.ts), keeping more decimals
+ * where rounding would cross a threshold the sentence states (`stated`).
+ */
+function shownCanonical(observation: ReadableObservation, stated: readonly number[]): string {
+  const { analyte, value: sent, canonical } = observation;
+  const unchanged =
+    sent !== undefined && analyte !== undefined && acceptedUnitFor(analyte, sent.unit)?.factor === 1;
+  const decimals =
+    unchanged || analyte === undefined
+      ? decimalsAsSent(observation)
+      : analyteDefinition(analyte).displayDecimals;
+  return formatShown(canonical, decimals, stated);
+}
+
 /** `calcium 7.2 mg/dL (F) at 2026-07-26T23:44:14.000Z`. */
 export function observationEvidence(entry: ObservationEntry): Evidence {
   const { observation } = entry;
@@ -59,7 +85,7 @@ export function observationEvidence(entry: ObservationEntry): Evidence {
   const value =
     observation.canonical === undefined
       ? `'${observation.rawValue}' '${observation.rawUnit}'`
-      : formatQuantity(observation.canonical);
+      : shownCanonical({ ...observation, canonical: observation.canonical }, []);
   return {
     kind: 'observation',
     recordId: entry.recordId,
@@ -72,19 +98,24 @@ export function observationEvidence(entry: ObservationEntry): Evidence {
 }
 
 /**
- * `Calcium 7.2 mg/dL (1.8 mmol/L as sent, final) at 2026-07-26 18:44 CDT`: value, unit and time for a
- * finding sentence; the value as sent is named when it was converted.
+ * `Calcium 7.2 mg/dL (1.80 mmol/L as sent, final) at 2026-07-26 18:44 CDT`: value, unit and time for
+ * a finding sentence; the value as sent, with its digits, is named when it was converted. `stated`:
+ * the thresholds the sentence goes on to state, which the shown value must not round across.
  */
-export function describeResult(entry: ReadableEntry, timeZone: string): string {
+export function describeResult(
+  entry: ReadableEntry,
+  timeZone: string,
+  stated: readonly number[] = [],
+): string {
   const { observation } = entry;
   const details: string[] = [];
   const sent = observation.value;
   if (sent !== undefined && comparableUnit(sent.unit) !== comparableUnit(observation.canonical.unit)) {
-    details.push(`${formatQuantity(sent)} as sent`);
+    details.push(`${formatShown(sent, decimalsAsSent(observation))} as sent`);
   }
   details.push(statusWords[observation.status.toUpperCase()] ?? observation.status);
   const name = capitalised(analyteLabel(entry));
-  return `${name} ${formatQuantity(observation.canonical)} (${details.join(', ')}) at ${formatClinicalTime(entry.observedAt, timeZone)}`;
+  return `${name} ${shownCanonical(observation, stated)} (${details.join(', ')}) at ${formatClinicalTime(entry.observedAt, timeZone)}`;
 }
 
 const observationEvidenceOf = (alert: Alert): Evidence[] =>

@@ -62,7 +62,36 @@ export function formatNumber(value: number): string {
   return String(Number(value.toFixed(3)));
 }
 
-/** `7.2 mg/dL`, `<7.0 mg/dL`. */
-export function formatQuantity(quantity: Quantity): string {
-  return `${quantity.comparator ?? ''}${formatNumber(quantity.value)} ${quantity.unit}`.trimEnd();
+/** Canonical values carry at most 4 decimals (units/convert.ts): with 4 the shown value is the value. */
+const maxShownDecimals = 4;
+
+/** `value` rounded to `decimals` places; a bound rounds outward, so `<8.016` becomes `<8.1`, still true. */
+function roundShown(quantity: Quantity, decimals: number): number {
+  const scaled = Number((quantity.value * 10 ** decimals).toPrecision(15));
+  const comparator = quantity.comparator;
+  const rounded =
+    comparator === '<' || comparator === '<='
+      ? Math.ceil(scaled)
+      : comparator === '>' || comparator === '>='
+        ? Math.floor(scaled)
+        : Math.round(scaled);
+  return rounded / 10 ** decimals;
+}
+
+/**
+ * A quantity as a page shows it (`7.2 mg/dL`, `<8.1 mg/dL`, `7.20 mg/dL` when sent so): `decimals`
+ * places, trailing zeros kept, and more places where rounding would move the value onto or across a
+ * threshold the sentence states (7.495 against "below 7.5" shows 7.495, not 7.5). Display only.
+ */
+export function formatShown(quantity: Quantity, decimals: number, stated: readonly number[] = []): string {
+  let places = Math.max(0, Math.trunc(decimals));
+  let shown = roundShown(quantity, places);
+  while (
+    places < maxShownDecimals &&
+    stated.some((threshold) => compare(shown, threshold) !== compare(quantity.value, threshold))
+  ) {
+    places++;
+    shown = roundShown(quantity, places);
+  }
+  return `${quantity.comparator ?? ''}${shown.toFixed(places)} ${quantity.unit}`.trimEnd();
 }
