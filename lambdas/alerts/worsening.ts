@@ -13,7 +13,7 @@
 import type { RulesConfig } from '../config/rules-config.js';
 import type { Alert, Evidence, RuleId, WorseningReference } from '../domain/alerts.js';
 import type { Quantity } from '../domain/records.js';
-import { formatQuantity, meetsAtLeast, meetsAtMost } from '../rules/support/quantity.js';
+import { formatShown, meetsAtLeast, meetsAtMost } from '../rules/support/quantity.js';
 import { analyteDefinition } from '../units/analytes.js';
 
 type Margins = RulesConfig['worsenedMargins'];
@@ -23,6 +23,8 @@ interface WorseningRule {
   label: string;
   /** The analyte's canonical unit: evidence in any other unit is not this rule's value. */
   unit: string;
+  /** The analyte's usual display precision. */
+  decimals: number;
   worseIs: 'lower' | 'higher';
   /** The value a new result must reach (at most, or at least) to be worse than `reference`. */
   threshold(reference: number, margins: Margins): number;
@@ -32,6 +34,7 @@ interface WorseningRule {
 const calciumDrop: WorseningRule = {
   label: 'calcium',
   unit: analyteDefinition('calcium').canonicalUnit,
+  decimals: analyteDefinition('calcium').displayDecimals,
   worseIs: 'lower',
   threshold: (reference, margins) => reference - margins.calciumDropMgDl,
   marginText: (margins) => `${margins.calciumDropMgDl} mg/dL lower`,
@@ -40,6 +43,7 @@ const calciumDrop: WorseningRule = {
 const pthRise: WorseningRule = {
   label: 'PTH',
   unit: analyteDefinition('pth').canonicalUnit,
+  decimals: analyteDefinition('pth').displayDecimals,
   worseIs: 'higher',
   threshold: (reference, margins) => reference * (1 + margins.pthRisePercent / 100),
   marginText: (margins) => `${margins.pthRisePercent}% higher`,
@@ -116,8 +120,14 @@ export function worsenedBy(
   return {
     was,
     now,
-    values: `${rule.label} ${formatQuantity(now.value)}, ${formatQuantity(was.value)} ${sinceWords(was)} (margin ${rule.marginText(margins)})`,
+    values: `${rule.label} ${shown(now.value)}, ${shown(was.value)} ${sinceWords(was)} (margin ${rule.marginText(margins)})`,
   };
+}
+
+/** A value in its analyte's usual precision (the references are canonical values, often converted). */
+function shown(quantity: Quantity): string {
+  const rule = Object.values(worseningRules).find((candidate) => candidate?.unit === quantity.unit);
+  return formatShown(quantity, rule?.decimals ?? 1);
 }
 
 const sinceWords = (was: WorseningReference): string =>
@@ -125,5 +135,5 @@ const sinceWords = (was: WorseningReference): string =>
 
 /** `was 7.2 mg/dL at acknowledgement, now 6.1 mg/dL`: both values, for the page. */
 export function worsenedWords({ was, now }: { was: WorseningReference; now: WorseningReference }): string {
-  return `was ${formatQuantity(was.value)} ${sinceWords(was)}, now ${formatQuantity(now.value)}`;
+  return `was ${shown(was.value)} ${sinceWords(was)}, now ${shown(now.value)}`;
 }

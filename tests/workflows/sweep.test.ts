@@ -5,10 +5,12 @@
  * first and for every other patient; each failure is counted, and a failing
  * patient is named by a log id, never by the MRN.
  */
+
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as store from '../../lambdas/adapters/store.js';
 import { parseRulesConfig } from '../../lambdas/config/rules-config.js';
 import type { PatientRef } from '../../lambdas/domain/records.js';
+import { applyEnrolment } from '../../lambdas/patient/clinical-state.js';
 import { evaluateItem } from '../../lambdas/workflows/evaluate.js';
 import type { NotificationPorts, PatientPorts, WorkflowSettings } from '../../lambdas/workflows/ports.js';
 import { patientLogId, runSweep, type SweepPorts } from '../../lambdas/workflows/sweep.js';
@@ -40,11 +42,16 @@ function openedAtInTheFuture(): Date {
 /** A cohort patient whose calcium of 7.1 mg/dL opened CALCIUM_CRITICAL_LOW (paged) at `at`. */
 async function criticalPatient(at: Date): Promise<PatientRef> {
   const patient = syntheticPatient({ namespace: 'SYNTH_SWEEP' });
-  await store.setCohortMembership(patient.namespace, patient.mrn, {
-    action: 'enrol',
-    by: 'admin-7',
-    at: new Date(at.getTime() - 60 * minuteMs).toISOString(),
-  });
+  await store.setCohortMembership(
+    patient.namespace,
+    patient.mrn,
+    {
+      action: 'enrol',
+      by: 'admin-7',
+      at: new Date(at.getTime() - 60 * minuteMs).toISOString(),
+    },
+    applyEnrolment,
+  );
   const controlId = uniqueControlId();
   const accepted = await store.acceptMessage({
     facility: patient.facility,
