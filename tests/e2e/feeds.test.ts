@@ -91,6 +91,53 @@ describe('an HL7 v2.3 pharmacy order (RDE^O01)', () => {
   });
 });
 
+describe('result times without an offset, through the deployed path', () => {
+  /** `date` as the example hospital's wall clock (America/Chicago), without an offset, as many lab systems send it. */
+  const chicagoWallClock = (date: Date): string => {
+    const parts: Record<string, string> = {};
+    const format = new Intl.DateTimeFormat('en-US', {
+      timeZone: 'America/Chicago',
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    for (const part of format.formatToParts(date)) parts[part.type] = part.value;
+    return `${parts.year}${parts.month}${parts.day}${parts.hour}${parts.minute}${parts.second}`;
+  };
+
+  it('are read in the hospital zone from the rules file, not the server zone (TZ set elsewhere)', async () => {
+    const serverZone = process.env.TZ;
+    process.env.TZ = 'Asia/Kolkata';
+    try {
+      const mrn = newMrn();
+      expect((await harness.post(calciphylaxisDiagnosis(mrn))).status).toBe(200);
+      const drawn = new Date(Math.floor((Date.now() - 3_600_000) / 1000) * 1000);
+      const bare = chicagoWallClock(drawn);
+      const result = [
+        msh('ORU^R01^ORU_R01', newControlId()),
+        pid(mrn),
+        'PV1|1|O|HD^CHAIR03^^E2E',
+        `OBR|1|P${mrn}|F${mrn}|17861-6^Calcium^LN|||${bare}`,
+        `OBX|1|NM|17861-6^Calcium [Mass/volume] in Serum or Plasma^LN||7.0|mg/dL|8.4-10.2|LL|||F|||${bare}`,
+      ].join('\r');
+      expect((await harness.post(result)).status).toBe(200);
+      await harness.waitFor(() =>
+        harness.notificationsFor(mrn).some((n) => n.body.ruleId === 'CALCIUM_CRITICAL_LOW'),
+      );
+      const page = harness.notificationsFor(mrn).find((n) => n.body.ruleId === 'CALCIUM_CRITICAL_LOW');
+      const evidence = page?.body.evidence as { kind: string; at: string }[];
+      expect(evidence.find((item) => item.kind === 'observation')?.at).toBe(drawn.toISOString());
+    } finally {
+      if (serverZone === undefined) delete process.env.TZ;
+      else process.env.TZ = serverZone;
+    }
+  });
+});
+
 describe('message types the pipeline does not handle', () => {
   it.each([
     ['ORM^O01', '2.3'],
