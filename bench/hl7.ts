@@ -19,6 +19,7 @@ import { parseRulesConfig } from '../lambdas/config/rules-config.js';
 import { readHl7 } from '../lambdas/hl7/index.js';
 import { modelMessage } from '../lambdas/messages/index.js';
 import { esmRequireBanner } from '../lib/bundling.js';
+import { writeRulesConfigFile } from '../lib/config/rules-config-file.js';
 
 // ------------------------------------------------------------------ corpus
 
@@ -446,6 +447,8 @@ async function bundleFigures(relativeEntry: string): Promise<{ bytes: number; lo
   try {
     const file = join(folder, 'bundle.mjs');
     writeFileSync(file, code);
+    // As in the function bundle: the hospital's rules beside the code, read at load.
+    writeRulesConfigFile(parseRulesConfig({ timeZone: 'America/Chicago' }), folder);
     const probe = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(performance.now() - t);`;
     for (let i = 0; i < 7; i++) {
       const run = spawnSync(process.execPath, ['--input-type=module', '-e', probe], {
@@ -465,7 +468,6 @@ async function bundleFigures(relativeEntry: string): Promise<{ bytes: number; lo
 export async function runHl7Bench(): Promise<void> {
   // Load times first, in a fresh process, before the throughput rounds fill the heap.
   // The ingest handler reads its settings at load, as in a cold start.
-  process.env.RULES_CONFIG ??= JSON.stringify({ timeZone: 'America/Chicago' });
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const bundles = [
     { bundle: 'HL7 reader (lambdas/hl7)', ...(await bundleFigures('../lambdas/hl7/index.ts')) },

@@ -9,7 +9,7 @@ import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ackLinkBaseUrlVariable, ackLinkSecretArnVariable } from '../lambdas/ack-links/links.js';
 import { escalationChainOf, escalationTopicArnsVariable } from '../lambdas/alerts/escalation.js';
-import { type HospitalConfig, rulesConfigFor, rulesConfigJson } from './config/hospital-config.js';
+import { type HospitalConfig, rulesConfigFor } from './config/hospital-config.js';
 import { AckLinkKey } from './constructs/ack-link-key.js';
 import { Api } from './constructs/api.js';
 import { Archive } from './constructs/archive.js';
@@ -53,7 +53,7 @@ export class CalciphylaxisStack extends Stack {
     Tags.of(this).add('DataClassification', 'PHI');
 
     const prefix = resourcePrefix;
-    const rulesJson = rulesConfigJson(config);
+    const rulesConfig = rulesConfigFor(config);
 
     const encryption = new Encryption(this, 'Encryption', { aliasName: prefix });
     const { key } = encryption;
@@ -64,7 +64,7 @@ export class CalciphylaxisStack extends Stack {
       prefix,
       hospitalName: config.displayName,
       subscribers: config.subscriptions,
-      escalationChain: escalationChainOf(rulesConfigFor(config)),
+      escalationChain: escalationChainOf(rulesConfig),
     });
     const ackLinkKey = new AckLinkKey(this, 'AckLinkKey', { prefix, key });
 
@@ -75,20 +75,20 @@ export class CalciphylaxisStack extends Stack {
       NOTICES_TOPIC_ARN: paging.topics.notices.topicArn,
       ESCALATIONS_TOPIC_ARN: paging.topics.escalations.topicArn,
       [escalationTopicArnsVariable]: paging.escalationTopicArnsJson(),
-      RULES_CONFIG: rulesJson,
       MAX_MESSAGE_BYTES: String(config.maxMessageBytes),
       HISTORY_DAYS: String(historyDays),
       DUPLICATE_TTL_DAYS: String(duplicateTtlDays),
       POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
     };
     const pipelineFunction = (
-      settings: Omit<PipelineFunctionProps, 'prefix' | 'key' | 'environment'>,
+      settings: Omit<PipelineFunctionProps, 'prefix' | 'key' | 'environment' | 'rulesConfig'>,
     ): PipelineFunction => {
       const created = new PipelineFunction(this, pascalCase(settings.name), {
         ...settings,
         prefix,
         key,
         environment,
+        rulesConfig,
       });
       created.allow(encryption.useStatement());
       return created;

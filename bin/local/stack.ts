@@ -6,7 +6,12 @@
  * The handlers learn where everything is from the environment only.
  */
 import { randomBytes } from 'node:crypto';
-import { loadHospitalConfig, rulesConfigJson } from '../../lib/config/hospital-config.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { rulesConfigFileVariable } from '../../lambdas/config/rules-config-file.js';
+import { loadHospitalConfig, rulesConfigFor } from '../../lib/config/hospital-config.js';
+import { writeRulesConfigFile } from '../../lib/config/rules-config-file.js';
 import { type ProxyHandler, route, startApiServer } from './api-server.js';
 import { type StreamDeliveryFailure, startStreamPoller } from './stream-poller.js';
 
@@ -47,8 +52,11 @@ export const streamRetryAttempts = 5;
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const hospital = loadHospitalConfig(options.hospitalId ?? 'example');
+  // The same file the functions carry in their bundle, read the same way; only its folder differs.
+  const rulesFolder = mkdtempSync(join(tmpdir(), 'calciphylaxis-local-rules-'));
+  const rulesFile = writeRulesConfigFile(rulesConfigFor(hospital), rulesFolder);
   Object.assign(process.env, options.environment, {
-    RULES_CONFIG: rulesConfigJson(hospital),
+    [rulesConfigFileVariable]: rulesFile,
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     POWERTOOLS_SERVICE_NAME: 'calciphylaxis-local',
@@ -140,6 +148,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     async stop() {
       if (timer !== undefined) clearInterval(timer);
       await Promise.allSettled([api.stop(), poller.stop()]);
+      rmSync(rulesFolder, { recursive: true, force: true });
     },
   };
 }

@@ -9,9 +9,9 @@ import { ackPageHeaders } from '../ack-links/page.js';
 import { ackLinkKey } from '../adapters/ack-link-key.js';
 import { answerAckLink } from '../workflows/ack-link.js';
 import { adminPorts } from './ports.js';
-import { clock, logger, rulesConfigFromEnv } from './runtime.js';
+import { clock, hospitalRulesConfig, logger } from './runtime.js';
 
-const settings = { config: rulesConfigFromEnv(), key: ackLinkKey };
+const settings = { config: hospitalRulesConfig(), key: ackLinkKey };
 
 export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
   const method = event.httpMethod === 'POST' ? 'POST' : 'GET';

@@ -12,9 +12,9 @@ import { describeIssues } from '../config/rules-config.js';
 import { acknowledge, changeCohortMembership, namespaceOf } from '../workflows/admin.js';
 import { criticalResultTimeliness, ReportPeriodError } from '../workflows/report.js';
 import { adminPorts } from './ports.js';
-import { clock, logger, rulesConfigFromEnv } from './runtime.js';
+import { clock, hospitalRulesConfig, logger } from './runtime.js';
 
-const config = rulesConfigFromEnv();
+const config = hospitalRulesConfig();
 const reportPorts = { listCriticalAlerts: store.listCriticalAlerts };
 
 const ackBody = z.object({ by: z.string().min(1).max(200).optional() }).strict();

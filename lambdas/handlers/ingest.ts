@@ -10,10 +10,10 @@ import { archiveRawMessage } from '../adapters/archive.js';
 import { positiveIntegerEnv } from '../adapters/aws-clients.js';
 import { acceptMessage } from '../adapters/store.js';
 import { ingestHl7 } from '../workflows/ingest.js';
-import { logger, metrics, rulesConfigFromEnv } from './runtime.js';
+import { hospitalRulesConfig, logger, metrics } from './runtime.js';
 
 const settings = {
-  config: rulesConfigFromEnv(),
+  config: hospitalRulesConfig(),
   maxMessageBytes: positiveIntegerEnv('MAX_MESSAGE_BYTES', 1_048_576),
 };
 const ports = { archiveRawMessage, acceptMessage };

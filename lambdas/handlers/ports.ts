@@ -16,10 +16,10 @@ import {
 import type { Topic } from '../domain/alerts.js';
 import type { AdminPorts } from '../workflows/admin.js';
 import type { NotificationPorts, PatientPorts, WorkflowSettings } from '../workflows/ports.js';
-import { rulesConfigFromEnv } from './runtime.js';
+import { hospitalRulesConfig } from './runtime.js';
 
 export function workflowSettings(): WorkflowSettings {
-  const config = rulesConfigFromEnv();
+  const config = hospitalRulesConfig();
   return {
     config,
     historyDays: positiveIntegerEnv('HISTORY_DAYS', 400),

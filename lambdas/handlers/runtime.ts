@@ -1,14 +1,17 @@
 /**
  * What every handler reads once at cold start: the hospital's rule
- * configuration (failing loudly, naming the variable) and Powertools' logger
+ * configuration (failing loudly, naming the file) and Powertools' logger
  * and metrics. Logs carry ids, rule ids and codes, never names. The ports
  * that reach AWS are in ports.ts, so the ingest function loads only the
  * clients it uses.
  */
+
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { requiredEnv } from '../adapters/aws-clients.js';
-import { parseRulesConfig, type RulesConfig } from '../config/rules-config.js';
+import { ConfigError, parseRulesConfig, type RulesConfig } from '../config/rules-config.js';
+import { rulesConfigFileName, rulesConfigFileVariable } from '../config/rules-config-file.js';
 
 export const metricsNamespace = 'CalciphylaxisAlerting';
 
@@ -17,17 +20,39 @@ export const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? metricsNamespace,
 });
 
-let rulesConfig: RulesConfig | undefined;
-export function rulesConfigFromEnv(): RulesConfig {
-  if (rulesConfig !== undefined) return rulesConfig;
+/** The rules file: RULES_CONFIG_FILE when set (the local stack, tests), else the one bundled beside this code (Lambda). */
+export function rulesConfigPath(): string {
+  return (
+    process.env[rulesConfigFileVariable] ??
+    fileURLToPath(new URL(`./${rulesConfigFileName}`, import.meta.url))
+  );
+}
+
+/** Reads and validates a rules file; a problem names the file (and the key, for a bad value). */
+export function readRulesConfigFile(path: string): RulesConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error: unknown) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new ConfigError(
+      `${path}: the rules configuration cannot be read (${code}); it is bundled at synth, or named by ${rulesConfigFileVariable}`,
+      [`(file): ${code}`],
+    );
+  }
   let json: unknown;
   try {
-    json = JSON.parse(requiredEnv('RULES_CONFIG'));
-  } catch (error: unknown) {
-    if (error instanceof SyntaxError) throw new Error('RULES_CONFIG is not valid JSON');
-    throw error;
+    json = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`${path}: the rules configuration is not valid JSON`, ['(file): not valid JSON']);
   }
-  rulesConfig = parseRulesConfig(json, 'RULES_CONFIG');
+  return parseRulesConfig(json, path);
+}
+
+let rulesConfig: RulesConfig | undefined;
+/** The hospital's rules configuration, read once per cold start (a bad one fails the cold start, naming the file). */
+export function hospitalRulesConfig(): RulesConfig {
+  rulesConfig ??= readRulesConfigFile(rulesConfigPath());
   return rulesConfig;
 }
 

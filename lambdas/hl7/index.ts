@@ -22,4 +22,10 @@ export type {
   ReadOptions,
   ReadResult,
 } from './types.js';
-export { isSupportedVersion, supportedMessageTypes } from './validate.js';
+export {
+  isSupportedVersion,
+  type SupportedMessageCode,
+  supportedEventsOf,
+  supportedMessageTypes,
+  unsupportedEventText,
+} from './validate.js';

@@ -9,15 +9,62 @@ import { errorCodes } from './error-codes.js';
 import type { ParsedSegment } from './segment.js';
 import type { Hl7Error, Hl7Header } from './types.js';
 
-/** Message types and trigger events the pipeline stores (results, pharmacy, ADT with diagnoses). */
-export const supportedMessageTypes: Readonly<Record<string, readonly string[]>> = {
+/**
+ * ADT events whose PID is the patient as they are now: admit, transfer,
+ * discharge, registration, updates, cancellations, leave of absence, account
+ * and visit changes. Each is stored (raw message, patient profile, DG1
+ * diagnoses when sent) and acknowledged AA, although the rules read only the
+ * diagnoses. Deletions (A23, A29) remove nothing here: no record is keyed by visit.
+ */
+const adtPatientEvents = [
+  ...['A01', 'A02', 'A03', 'A04', 'A05', 'A06', 'A07', 'A08', 'A09', 'A10', 'A11', 'A12', 'A13'],
+  ...['A14', 'A15', 'A16', 'A21', 'A22', 'A23', 'A25', 'A26', 'A27', 'A28', 'A29', 'A31', 'A32'],
+  ...['A33', 'A35', 'A38', 'A41', 'A42', 'A49', 'A50', 'A51', 'A52', 'A53', 'A54', 'A55', 'A60'],
+  ...['A61', 'A62'],
+] as const;
+
+/**
+ * ADT events that change whom records belong to (swap, merge, link, move,
+ * identifier change). Reading their PID as a plain update would file the
+ * patient's records under the wrong identifier, so they are answered AR 201
+ * until they are applied as what they are.
+ */
+export const adtIdentityEvents: ReadonlySet<string> = new Set([
+  ...['A17', 'A18', 'A24', 'A30', 'A34', 'A36', 'A37', 'A39', 'A40', 'A43', 'A44', 'A45', 'A46'],
+  ...['A47', 'A48'],
+]);
+
+/**
+ * Message types and trigger events the pipeline stores (results, pharmacy,
+ * ADT). v2.3 pharmacy messages carry event O01 (RDE_O01, RDS_O01, RAS_O01);
+ * v2.4 renumbered them O11, O13 and O17 with the same segments.
+ */
+export const supportedMessageTypes = {
   ORU: ['R01'],
-  RDE: ['O11'],
-  RDS: ['O13'],
-  RAS: ['O17'],
+  RDE: ['O11', 'O01'],
+  RDS: ['O13', 'O01'],
+  RAS: ['O17', 'O01'],
   OMP: ['O09'],
-  ADT: ['A01', 'A04', 'A08', 'A28', 'A31'],
-};
+  ADT: adtPatientEvents,
+} as const satisfies Readonly<Record<string, readonly string[]>>;
+
+export type SupportedMessageCode = keyof typeof supportedMessageTypes;
+
+/** The events accepted for a message code (MSH-9.1), or undefined when the type is not accepted. */
+export function supportedEventsOf(messageCode: string): readonly string[] | undefined {
+  return Object.hasOwn(supportedMessageTypes, messageCode)
+    ? supportedMessageTypes[messageCode as SupportedMessageCode]
+    : undefined;
+}
+
+/** Why an event of a supported type is refused, for ERR-8. */
+export function unsupportedEventText(messageCode: string, triggerEvent: string): string {
+  if (messageCode === 'ADT' && adtIdentityEvents.has(triggerEvent)) {
+    return `Event ADT^${triggerEvent} changes which identifier a patient's records belong to (merge, link, move or identifier change); it is not applied here`;
+  }
+  const events = supportedEventsOf(messageCode) ?? [];
+  return `Event ${messageCode}^${triggerEvent} is not accepted here (accepted: ${events.join(', ')})`;
+}
 
 /**
  * HL7 v2.3 up to v2.8.x: the versions whose ORU/RDE/RAS/ADT segments we read
@@ -43,7 +90,7 @@ export function validateHeader(msh: ParsedSegment, header: Hl7Header): Hl7Error[
   } else if (header.messageCode === '') {
     errors.push(headerError(errorCodes.requiredFieldMissing, 9, 1, 'MSH-9.1 message code is missing'));
   } else {
-    const triggers = supportedMessageTypes[header.messageCode];
+    const triggers = supportedEventsOf(header.messageCode);
     if (triggers === undefined) {
       errors.push(
         headerError(
@@ -61,7 +108,7 @@ export function validateHeader(msh: ParsedSegment, header: Hl7Header): Hl7Error[
           errorCodes.unsupportedEventCode,
           9,
           2,
-          `Event ${header.messageCode}^${header.triggerEvent} is not accepted here (accepted: ${triggers.join(', ')})`,
+          unsupportedEventText(header.messageCode, header.triggerEvent),
         ),
       );
     }

@@ -6,7 +6,13 @@
  */
 import type { RulesConfig } from '../config/rules-config.js';
 import type { ClinicalRecord, MessageSource, PatientRef } from '../domain/records.js';
-import type { Hl7Error, Hl7Message } from '../hl7/index.js';
+import {
+  type Hl7Error,
+  type Hl7Message,
+  type SupportedMessageCode,
+  supportedEventsOf,
+  unsupportedEventText,
+} from '../hl7/index.js';
 import type { ModelContext } from './context.js';
 import { modelDiagnoses } from './diagnoses.js';
 import { first, placedSegments } from './fields.js';
@@ -26,26 +32,26 @@ export type ModelResult = { ok: true; modelled: ModelledMessage } | { ok: false;
 
 type Content = { kind: 'results' } | { kind: 'orders'; code: OrderMessageCode } | { kind: 'diagnoses' };
 
-/** The message types this pipeline reads, by MSH-9 code and trigger event. */
-export const supportedMessageTypes: Readonly<Record<string, Readonly<Record<string, Content>>>> = {
-  ORU: { R01: { kind: 'results' } },
-  RDE: { O11: { kind: 'orders', code: 'RDE' } },
-  RDS: { O13: { kind: 'orders', code: 'RDS' } },
-  RAS: { O17: { kind: 'orders', code: 'RAS' } },
-  OMP: { O09: { kind: 'orders', code: 'OMP' } },
-  ADT: {
-    A01: { kind: 'diagnoses' },
-    A04: { kind: 'diagnoses' },
-    A08: { kind: 'diagnoses' },
-    A28: { kind: 'diagnoses' },
-    A31: { kind: 'diagnoses' },
-  },
+/**
+ * What each accepted message type carries. The events accepted per type are
+ * the reader's (hl7/validate.ts), so the two cannot disagree: v2.3 O01 and
+ * v2.5 O11 pharmacy events read the same, and every accepted ADT event gives
+ * the patient and its DG1 diagnoses (none for most of them).
+ */
+const contentByCode: Readonly<Record<SupportedMessageCode, Content>> = {
+  ORU: { kind: 'results' },
+  RDE: { kind: 'orders', code: 'RDE' },
+  RDS: { kind: 'orders', code: 'RDS' },
+  RAS: { kind: 'orders', code: 'RAS' },
+  OMP: { kind: 'orders', code: 'OMP' },
+  ADT: { kind: 'diagnoses' },
 };
 
+/** The reader already refused other types and events; checked again so no caller can model one. */
 function contentOf(message: Hl7Message, problems: Problems): Content | undefined {
   const code = message.header.messageCode.trim().toUpperCase();
   const event = message.header.triggerEvent.trim().toUpperCase();
-  const events = Object.hasOwn(supportedMessageTypes, code) ? supportedMessageTypes[code] : undefined;
+  const events = supportedEventsOf(code);
   if (events === undefined) {
     problems.message(
       '200',
@@ -54,15 +60,15 @@ function contentOf(message: Hl7Message, problems: Problems): Content | undefined
     );
     return undefined;
   }
-  const content = Object.hasOwn(events, event) ? events[event] : undefined;
-  if (content === undefined) {
+  if (!events.includes(event)) {
     problems.message(
       '201',
       { segment: 'MSH', sequence: 1, field: 9, component: 2 },
-      `event ${code}^${event} is not read here`,
+      unsupportedEventText(code, event),
     );
+    return undefined;
   }
-  return content;
+  return contentByCode[code as SupportedMessageCode];
 }
 
 function sourceOf(message: Hl7Message, readTime: TimeReader): MessageSource {

@@ -73,16 +73,23 @@ interface Timing {
   endRaw: string;
 }
 
-/** RXE-1 (v2.3 quantity/timing: interval, start, end) where sent, else the group's TQ1. */
+/**
+ * Each part of the timing from the first that sends it: RXE-1, then ORC-7
+ * (both v2.3 quantity/timing: quantity^interval^duration^start^end, still
+ * sent by many pharmacy systems and kept in v2.5 for them), then the group's
+ * TQ1 (v2.5).
+ */
 function timingOf(group: OrderGroup): Timing {
   const rxe = group.rxe;
+  const orc = group.orc.segment;
   const tq1 = group.timings.find((segment) => segment.value(3, 1).trim() !== '') ?? group.timings[0];
-  const fromRxe = (component: number): string => (rxe === undefined ? '' : rxe.value(1, component, 1).trim());
+  const fromQuantityTiming = (component: number): string =>
+    (rxe === undefined ? '' : rxe.value(1, component, 1).trim()) || orc.value(7, component, 1).trim();
   const fromTq1 = (field: number): string => (tq1 === undefined ? '' : tq1.value(field, 1).trim());
   return {
-    frequency: fromRxe(2) || fromTq1(3),
-    startRaw: fromRxe(4) || fromTq1(7),
-    endRaw: fromRxe(5) || fromTq1(8),
+    frequency: fromQuantityTiming(2) || fromTq1(3),
+    startRaw: fromQuantityTiming(4) || fromTq1(7),
+    endRaw: fromQuantityTiming(5) || fromTq1(8),
   };
 }
 

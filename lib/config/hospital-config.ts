@@ -163,7 +163,6 @@ export function parseHospitalConfig(input: unknown, origin: string): HospitalCon
   if (!result.success) {
     throw configError(origin, describeIssues(result.error));
   }
-  rulesConfigJson(result.data, origin);
   checkEscalationSubscribers(result.data, origin);
   return result.data;
 }
@@ -208,32 +207,16 @@ export function loadHospitalConfig(hospitalIdInput: string, directory = hospital
   return config;
 }
 
-/** The runtime rules configuration (RULES_CONFIG): the hospital's rules plus its time zone. */
+/**
+ * The runtime rules configuration: the hospital's rules plus its time zone.
+ * It is bundled into each function as a file (lib/constructs/pipeline-function.ts),
+ * so code maps of any size fit; the environment carries none of it.
+ */
 export function rulesConfigFor(config: HospitalConfig): RulesConfig {
   return parseRulesConfig(
     { ...config.rules, timeZone: config.timeZone },
     `hospital ${config.hospitalId} rules`,
   );
-}
-
-/**
- * Lambda allows 4 KB of environment per function in all; the rules JSON gets
- * most of it. The rest is names, ARNs and numbers: about 900 bytes with
- * five escalation topics in ESCALATION_TOPIC_ARNS and the ack link variables,
- * so 2.5 KB for the rules leaves a margin.
- */
-export const maxRulesConfigBytes = 2.5 * 1024;
-
-/** RULES_CONFIG as the functions receive it; fails naming `rules` when it cannot fit the Lambda environment. */
-export function rulesConfigJson(config: HospitalConfig, origin = `hospital ${config.hospitalId}`): string {
-  const json = JSON.stringify(rulesConfigFor(config));
-  const bytes = Buffer.byteLength(json);
-  if (bytes > maxRulesConfigBytes) {
-    throw configError(origin, [
-      `rules: ${bytes} bytes as JSON, over the ${maxRulesConfigBytes} that fit in the Lambda environment (RULES_CONFIG); shorten the code maps`,
-    ]);
-  }
-  return json;
 }
 
 function configError(origin: string, issues: string[]): ConfigError {

@@ -5,6 +5,9 @@
  * and a role whose only permissions are one customer-managed policy built
  * from named statements (no inline policies, no grants added behind our back).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,7 +16,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { RulesConfig } from '../../lambdas/config/rules-config.js';
+import { rulesConfigFileName } from '../../lambdas/config/rules-config-file.js';
 import { esmRequireBanner } from '../bundling.js';
+import { writeRulesConfigFile } from '../config/rules-config-file.js';
 
 export const pipelineFunctionNames = ['ingest', 'evaluate', 'sweep', 'admin', 'ack-link'] as const;
 export type PipelineFunctionName = (typeof pipelineFunctionNames)[number];
@@ -28,6 +34,8 @@ export interface PipelineFunctionProps {
   key: kms.IKey;
   /** The shared contract variables; the service name and source-map flag are added here. */
   environment: Record<string, string>;
+  /** The hospital's rules, bundled beside the code as rules-config.json (never an environment variable: code maps are large). */
+  rulesConfig: RulesConfig;
   memorySizeMb: number;
   timeout: Duration;
   /** Caps concurrent executions so a burst cannot starve DynamoDB, SNS or the rest of the account. */
@@ -37,6 +45,11 @@ export interface PipelineFunctionProps {
 }
 
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A path as one word of a POSIX shell command. */
+function shellWord(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}
 
 export class PipelineFunction extends Construct {
   readonly function: NodejsFunction;
@@ -80,7 +93,27 @@ export class PipelineFunction extends Construct {
       ],
     });
 
-    this.function = new NodejsFunction(this, 'Function', {
+    // The rules go into the bundle as a file (see lambdas/config/rules-config-file.ts); the
+    // asset hash covers the bundle's output, so a changed rule setting redeploys the code.
+    const rulesFolder = mkdtempSync(join(tmpdir(), 'calciphylaxis-rules-'));
+    const rulesFile = writeRulesConfigFile(props.rulesConfig, rulesFolder);
+    try {
+      this.function = this.bundledFunction(props, functionName, rulesFile);
+    } finally {
+      // Bundling ran inside the NodejsFunction constructor (or was skipped for this stack): the file has served.
+      rmSync(rulesFolder, { recursive: true, force: true });
+    }
+    // The function (and its event sources) must not exist before its permissions do.
+    this.function.node.addDependency(this.policy);
+    this.acknowledgeFindings(props);
+  }
+
+  private bundledFunction(
+    props: PipelineFunctionProps,
+    functionName: string,
+    rulesFile: string,
+  ): NodejsFunction {
+    return new NodejsFunction(this, 'Function', {
       functionName,
       description: props.description,
       entry: `${repositoryRoot}lambdas/handlers/${props.name}.ts`,
@@ -111,11 +144,18 @@ export class PipelineFunction extends Construct {
         banner: esmRequireBanner,
         // Bundle the AWS SDK at the locked versions instead of whatever the runtime ships.
         externalModules: [],
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir, outputDir) => [
+            `cp ${shellWord(rulesFile)} ${shellWord(join(outputDir, rulesConfigFileName))}`,
+          ],
+        },
       },
     });
-    // The function (and its event sources) must not exist before its permissions do.
-    this.function.node.addDependency(this.policy);
+  }
 
+  private acknowledgeFindings(props: PipelineFunctionProps): void {
     Validations.of(this.policy).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:

@@ -14,7 +14,6 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseRulesConfig } from '../../lambdas/config/rules-config.js';
 import type { CalciphylaxisStack } from '../../lib/calciphylaxis-stack.js';
 import { type HospitalConfig, loadHospitalConfig } from '../../lib/config/hospital-config.js';
 import { type BuiltStack, buildStack, buildTimeoutMs } from './support/build-stack.js';
@@ -442,7 +441,7 @@ describe('functions: runtime, tracing, concurrency, environment', () => {
     expect(functions.get('calciphylaxis-sweep')?.resource.Properties.ReservedConcurrentExecutions).toBe(1);
   });
 
-  it('give every function the shared environment contract, with the hospital rules parseable at cold start', () => {
+  it('give every function the shared environment contract (the hospital rules are bundled, not in it)', () => {
     for (const [name, { resource }] of functionsByName()) {
       const variables = (resource.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
       expect(variables.TABLE_NAME, name).toEqual({ Ref: tableId });
@@ -461,9 +460,8 @@ describe('functions: runtime, tracing, concurrency, environment', () => {
       expect(variables.POWERTOOLS_METRICS_NAMESPACE, name).toBe('CalciphylaxisAlerting');
       expect(variables.POWERTOOLS_SERVICE_NAME, name).toBe(name.replace('calciphylaxis-', ''));
       expect(variables.NODE_OPTIONS, name).toBe('--enable-source-maps');
-      const rules = parseRulesConfig(JSON.parse(String(variables.RULES_CONFIG)), name);
-      expect(rules.timeZone).toBe(config.timeZone);
-      expect(rules.localDrugCodes).toEqual(config.rules.localDrugCodes);
+      // The rules travel in the bundle (rules-config.json), not here: tests/cdk/rules-config-bundle.test.ts.
+      expect(variables.RULES_CONFIG, name).toBeUndefined();
     }
   });
 

@@ -5,33 +5,45 @@
  * handler's DynamoDB endpoint is a port nobody listens on, while the archive
  * and the checks below use the run's real DynamoDB Local and S3 emulator.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../bin/local/free-port.js';
 import { getRawMessage, listRawMessages } from '../../lambdas/adapters/archive.js';
 import { messagePk, messageSk, patientPk } from '../../lambdas/adapters/table-layout.js';
-import { loadHospitalConfig, rulesConfigJson } from '../../lib/config/hospital-config.js';
+import { rulesConfigFileVariable } from '../../lambdas/config/rules-config-file.js';
+import { loadHospitalConfig, rulesConfigFor } from '../../lib/config/hospital-config.js';
+import { writeRulesConfigFile } from '../../lib/config/rules-config-file.js';
 import { localServicesTimeoutMs, useLocalServices } from '../support/local-services.js';
 import { calciumResult, newControlId, newMrn } from './harness.js';
 
 let realDynamoDb: DynamoDBDocumentClient;
 let tableName: string;
+let rulesFolder: string;
 let ingest: (event: APIGatewayProxyEvent) => Promise<{ statusCode: number; body: string }>;
 
 beforeAll(async () => {
   const services = await useLocalServices();
   tableName = services.environment.TABLE_NAME ?? '';
   realDynamoDb = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: services.dynamoDbEndpoint }));
+  rulesFolder = mkdtempSync(join(tmpdir(), 'ingest-faults-rules-'));
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${await freePort()}`,
-    RULES_CONFIG: rulesConfigJson(loadHospitalConfig('example')),
+    [rulesConfigFileVariable]: writeRulesConfigFile(
+      rulesConfigFor(loadHospitalConfig('example')),
+      rulesFolder,
+    ),
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: 'CRITICAL',
   });
   ({ handler: ingest } = await import('../../lambdas/handlers/ingest.js'));
 }, localServicesTimeoutMs);
+
+afterAll(() => rmSync(rulesFolder, { recursive: true, force: true }));
 
 function post(body: string): APIGatewayProxyEvent {
   return {

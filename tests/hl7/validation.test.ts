@@ -34,6 +34,17 @@ describe('accepted message types and versions', () => {
     'ADT^A08^ADT_A01',
     'ADT^A28^ADT_A05',
     'ADT^A31^ADT_A05',
+    // v2.3 pharmacy (the v2.4+ O11/O13/O17 events were O01 before)
+    'RDE^O01',
+    'RDE^O01^RDE_O01',
+    'RDS^O01',
+    'RAS^O01',
+    // ADT events the rules ignore: stored, acknowledged AA
+    'ADT^A02^ADT_A02',
+    'ADT^A03^ADT_A03',
+    'ADT^A11^ADT_A09',
+    'ADT^A13^ADT_A01',
+    'ADT^A60^ADT_A60',
   ])('accepts %s', (type) => {
     expect(readHl7(oruMessage({ type })).messages[0]?.ok).toBe(true);
   });
@@ -53,7 +64,11 @@ describe('rejections (AR) with their ERR location', () => {
     ['missing MSH-9.2', { type: 'ORU' }, [{ code: '101', field: 9, component: 2 }]],
     ['unsupported message type', { type: 'MDM^T02^MDM_T02' }, [{ code: '200', field: 9, component: 1 }]],
     ['ACK sent to us', { type: 'ACK^R01^ACK' }, [{ code: '200', field: 9, component: 1 }]],
-    ['unsupported event', { type: 'ADT^A03^ADT_A03' }, [{ code: '201', field: 9, component: 2 }]],
+    ['unsupported event', { type: 'ADT^A99^ADT_A01' }, [{ code: '201', field: 9, component: 2 }]],
+    ['ADT that swaps two patients', { type: 'ADT^A17^ADT_A17' }, [{ code: '201', field: 9, component: 2 }]],
+    ['v2.3 general order', { type: 'ORM^O01' }, [{ code: '200', field: 9, component: 1 }]],
+    ['scheduling', { type: 'SIU^S12^SIU_S12' }, [{ code: '200', field: 9, component: 1 }]],
+    ['v2.3 event on results', { type: 'ORU^O01' }, [{ code: '201', field: 9, component: 2 }]],
     ['missing MSH-10', { controlId: '' }, [{ code: '101', field: 10, component: undefined }]],
     ['missing MSH-12', { version: '' }, [{ code: '101', field: 12, component: undefined }]],
     ['version 2.2', { version: '2.2' }, [{ code: '203', field: 12, component: 1 }]],
@@ -203,4 +218,21 @@ describe('size limit', () => {
     const fits = `NTE|1|L|${'x'.repeat(1_000_000)}`;
     expect(readHl7(oruMessage({ body: [fits] })).messages[0]?.ok).toBe(true);
   });
+});
+
+describe('ADT events that change whom records belong to', () => {
+  it.each(['A17', 'A24', 'A37', 'A43', 'A47'])(
+    'ADT^%s is refused (201) saying why, not stored as a plain update',
+    (event) => {
+      const result = rejection(oruMessage({ type: `ADT^${event}` }));
+      expect(result.errors).toEqual([
+        expect.objectContaining({
+          code: '201',
+          field: 9,
+          component: 2,
+          text: expect.stringMatching(/which identifier a patient's records belong to/),
+        }),
+      ]);
+    },
+  );
 });

@@ -62,3 +62,29 @@ describe('ADT^A08 diagnoses: cohort entry inputs', () => {
     expect(result.patient.mrn).toBe('990099');
   });
 });
+
+describe('ADT events the rules ignore are read like A08: the patient, and diagnoses if any', () => {
+  it('ADT^A03 (discharge) with a DG1 gives the patient and the diagnosis', () => {
+    const result = modelled(
+      messageOf('ADT^A03^ADT_A03', 'DG1|1||237900002^Calciphylaxis^SCT||20260301|F', '20260302101500-0600'),
+    );
+    expect(result.source.messageType).toBe('ADT^A03');
+    expect(result.patient).toMatchObject({ namespace: 'NDC', mrn: '990099', location: 'HD^CHAIR01^^NDC' });
+    expect(diagnoses(result)).toEqual([
+      expect.objectContaining({
+        code: '237900002',
+        codeSystem: 'SCT',
+        diagnosedAt: '2026-03-01T06:00:00.000Z',
+      }),
+    ]);
+  });
+
+  it.each(['A02', 'A03', 'A05', 'A06', 'A07', 'A11', 'A12', 'A13', 'A21', 'A22', 'A38'])(
+    'ADT^%s without DG1 is the patient and no record',
+    (event) => {
+      const result = modelled(messageOf(`ADT^${event}`, `EVN|${event}|20260302101500-0600`));
+      expect(result.patient.mrn).toBe('990099');
+      expect(result.records).toEqual([]);
+    },
+  );
+});

@@ -247,3 +247,56 @@ describe('other pharmacy messages', () => {
 function fixtureLess(rxe: string) {
   return messageOf('RDE^O11^RDE_O11', `ORC|NW|ORD1|||||||20260301100000-0600\rRXE||${rxe}`);
 }
+
+describe('HL7 v2.3 pharmacy feeds: RDE^O01, RDS^O01 and RAS^O01 read as their v2.5 events', () => {
+  it('a v2.3 RDE^O01 (RXE-1 timing, no TQ1, times without offset) gives the same order event as the v2.5 RDE^O11', () => {
+    // The same warfarin order as rde-warfarin-nw.hl7, as a v2.3 pharmacy system sends it;
+    // its times carry no offset, so they are read in the hospital's zone (America/Chicago, CST).
+    const { source: v23Source, ...v23 } = only('rde-o01-v23-warfarin-nw.hl7');
+    const { source: v25Source, ...v25 } = only('rde-warfarin-nw.hl7');
+    expect(v23).toEqual(v25);
+    expect(v23Source).toEqual({ ...v25Source, controlId: 'PS880123', messageType: 'RDE^O01' });
+  });
+
+  it('reads the timing from ORC-7 when RXE-1 is empty (v2.3 senders that fill only the order)', () => {
+    const message = messageOf(
+      'RDE^O01',
+      'ORC|NW|ORD1|||||1^BID^^20260301080000-0600||20260301100000-0600\rRXE||^cinacalcet 30 MG Oral Tablet|30||mg',
+    );
+    expect(orders(modelled(message))[0]).toMatchObject({
+      frequency: 'BID',
+      dosesPerDay: 2,
+      dailyDoseMg: 60,
+      startAt: '2026-03-01T14:00:00.000Z',
+    });
+  });
+
+  it('RXE-1 wins over ORC-7 and TQ1 when they differ (the give segment is the most specific)', () => {
+    const message = messageOf(
+      'RDE^O01',
+      'ORC|NW|ORD1|||||1^BID||20260301100000-0600\rRXE|1^TID|^cinacalcet 30 MG Oral Tablet|30||mg\rTQ1|1||QD',
+    );
+    expect(orders(modelled(message))[0]).toMatchObject({ frequency: 'TID', dosesPerDay: 3 });
+  });
+
+  it('a v2.3 RDS^O01 reads the dispense (RXD) and a v2.3 RAS^O01 the administration (RXA)', () => {
+    const dispensed = messageOf(
+      'RDS^O01',
+      'ORC|RE|ORD7|RXF7|||||20260301100000-0600\rRXE|1^QD|^cinacalcet 30 MG Oral Tablet|30||mg\rRXD|1|^cinacalcet 30 MG Oral Tablet|20260301100000-0600|30|mg',
+    );
+    expect(orders(modelled(dispensed))).toEqual([
+      expect.objectContaining({ segment: 'RXD', ingredient: 'cinacalcet', doseMg: 30, frequency: 'QD' }),
+    ]);
+    const administered = messageOf(
+      'RAS^O01',
+      'ORC|RE|ORD8|RXF8\rRXA|0|1|20260304140000-0600|20260304144500-0600|^Sodium Thiosulfate 250 MG/ML Injectable Solution|25000|mg',
+    );
+    expect(orders(modelled(administered))).toEqual([
+      expect.objectContaining({
+        segment: 'RXA',
+        ingredient: 'sodium thiosulfate',
+        eventAt: '2026-03-04T20:00:00.000Z',
+      }),
+    ]);
+  });
+});

@@ -123,7 +123,9 @@ describe('structural problems reject the message (AR) naming segment, sequence a
 
   it.each([
     ['ORM', 'O01', '200'],
-    ['ADT', 'A03', '201'],
+    ['SIU', 'S12', '200'],
+    ['ADT', 'A99', '201'],
+    ['ADT', 'A17', '201'], // swaps two patients' locations: two PIDs, not one patient
   ])(
     'a type the model does not read (%s^%s) is rejected %s even if the reader let it through',
     (code, event, error) => {
