@@ -14,6 +14,7 @@ import {
   errorCodes,
   type Hl7Error,
   type MessageReadResult,
+  type ReadResult,
   readHl7,
 } from '../hl7/index.js';
 import { modelMessage } from '../messages/index.js';
@@ -80,10 +81,12 @@ async function ingestOne(
 ): Promise<{ ack: string; outcome: MessageOutcome }> {
   const now = new Date(receivedAt);
   if (!read.ok) {
+    // The reader answers AE only for a fault of its own (retry after a fix); everything else it finds is AR.
+    const ackCode = read.errors.some((error) => error.ackCode === 'AE') ? 'AE' : 'AR';
     return {
-      ack: buildAck(read, { code: 'AR' }, now),
+      ack: buildAck(read, { code: ackCode }, now),
       outcome: {
-        ackCode: 'AR',
+        ackCode,
         facility: read.header?.sendingFacility,
         controlId: read.header?.controlId,
         duplicate: false,
@@ -162,7 +165,7 @@ export async function ingestHl7(
   settings: IngestSettings,
 ): Promise<IngestResult> {
   const receivedAtIso = receivedAt.toISOString();
-  const read = readHl7(body, { maxBytes: settings.maxMessageBytes });
+  const read = oneMessageOrBatch(readHl7(body, { maxBytes: settings.maxMessageBytes }));
   const first = read.messages[0];
   const firstHeader = first?.ok ? first.message.header : first?.header;
   let archiveKey: string;
@@ -210,6 +213,44 @@ export async function ingestHl7(
     archiveKey,
     messages,
   };
+}
+
+/**
+ * A body is one message (MLLP framing optional) or one FHS/BHS batch. More
+ * than one message outside a batch envelope (bytes after the MLLP end block,
+ * a second frame, a framed message inside a segment, two messages run
+ * together) cannot be answered with one ACK that speaks for all of it, so the
+ * body is rejected whole: nothing of it is stored, and the one ACK (addressed
+ * to the first message with a header) says what to send instead.
+ */
+function oneMessageOrBatch(read: ReadResult): ReadResult {
+  if (read.batch !== undefined || read.messages.length <= 1) return read;
+  const addressed = read.messages.find((message) => message.ok || message.header !== undefined);
+  const rejection: MessageReadResult = {
+    ok: false,
+    text: '',
+    errors: [
+      {
+        ackCode: 'AR',
+        code: errorCodes.segmentSequenceError,
+        severity: 'F',
+        segment: 'MSH',
+        sequence: 1,
+        text:
+          `The body holds ${read.messages.length} messages or fragments outside an FHS/BHS batch ` +
+          '(bytes after the MLLP end block, a second frame or a message inside a segment); ' +
+          'send one message per request, or a batch',
+      },
+    ],
+  };
+  if (addressed?.ok) {
+    rejection.header = addressed.message.header;
+    rejection.delimiters = addressed.message.delimiters;
+  } else if (addressed !== undefined) {
+    if (addressed.header !== undefined) rejection.header = addressed.header;
+    if (addressed.delimiters !== undefined) rejection.delimiters = addressed.delimiters;
+  }
+  return { messages: [rejection] };
 }
 
 /** The archive is written before storage, so it records what reading alone decided. */

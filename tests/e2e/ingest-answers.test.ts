@@ -1,0 +1,44 @@
+/**
+ * What the lab feed is told, over HTTP on the local stack (same handler,
+ * adapters, DynamoDB Local and S3 emulator as in AWS): the HTTP status always
+ * follows MSA-1 (AA 200, AR 400, AE 500), and every answer ends (AA or AR)
+ * unless a retry can really help.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localServicesTimeoutMs } from '../support/local-services.js';
+import { calciumResult, type Harness, newControlId, newMrn, startHarness } from './harness.js';
+
+let harness: Harness;
+
+beforeAll(async () => {
+  harness = await startHarness();
+}, localServicesTimeoutMs);
+
+afterAll(async () => {
+  await harness?.stop();
+});
+
+const msa = (ack: string) => /\rMSA\|([A-Z]{2})\|([^|\r]*)/.exec(ack)?.slice(1, 3);
+
+describe('HTTP status and MSA-1 agree for what a fuzz run found', () => {
+  it.each([
+    ['an MLLP-framed message followed by trailing bytes', (m: string) => `\x0b${m}\x1c\rtrailing`],
+    [
+      'a framed message inside an NTE',
+      (m: string) => `${m}\rNTE|1|L|\x0b${calciumResult(newMrn(), '9.1')}\x1c\r`,
+    ],
+  ])('%s: AR with HTTP 400, and a resend of the message alone is accepted', async (_name, mutate) => {
+    const controlId = newControlId();
+    const message = calciumResult(newMrn(), '7.2', 'mg/dL', { controlId });
+
+    const rejected = await harness.post(mutate(message));
+    expect(rejected.status).toBe(400);
+    expect(msa(rejected.ack)).toEqual(['AR', controlId]);
+    expect(rejected.ack).toContain('one message per request');
+
+    // Nothing of the rejected body was stored: the message alone is new, not a duplicate.
+    const alone = await harness.post(message);
+    expect(alone.status).toBe(200);
+    expect(msa(alone.ack)).toEqual(['AA', controlId]);
+  });
+});
