@@ -9,12 +9,13 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { archiveRawMessage } from '../adapters/archive.js';
 import { positiveIntegerEnv } from '../adapters/aws-clients.js';
 import { acceptMessage } from '../adapters/store.js';
+import { maxMessageBytesLimit } from '../hl7/index.js';
 import { ingestHl7 } from '../workflows/ingest.js';
 import { logger, metrics, rulesConfigFromEnv } from './runtime.js';
 
 const settings = {
   config: rulesConfigFromEnv(),
-  maxMessageBytes: positiveIntegerEnv('MAX_MESSAGE_BYTES', 1_048_576),
+  maxMessageBytes: positiveIntegerEnv('MAX_MESSAGE_BYTES', maxMessageBytesLimit),
 };
 const ports = { archiveRawMessage, acceptMessage };
 const metricByAck = { AA: 'MessagesAccepted', AR: 'MessagesRejected', AE: 'MessagesErrored' } as const;

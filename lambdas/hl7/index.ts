@@ -8,7 +8,7 @@ export { encodeMessage } from './encode.js';
 export type { ErrorCode } from './error-codes.js';
 export { errorCodes, errorCodeText } from './error-codes.js';
 export { defaultDelimiters } from './header.js';
-export { defaultMaxBytes, readHl7 } from './read.js';
+export { maxMessageBytesLimit, readHl7 } from './read.js';
 export type { TimestampReading } from './timestamp.js';
 export { parseHl7Timestamp } from './timestamp.js';
 export type {

@@ -42,3 +42,19 @@ describe('HTTP status and MSA-1 agree for what a fuzz run found', () => {
     expect(msa(alone.ack)).toEqual(['AA', controlId]);
   });
 });
+
+describe('the message size limit (4 MiB: under what API Gateway and Lambda accept)', () => {
+  it('answers a message over it AR with HTTP 400, naming the limit', async () => {
+    const controlId = newControlId();
+    const message = calciumResult(newMrn(), '7.2', 'mg/dL', { controlId });
+    const oversize = `${message}\rNTE|1|L|${'x'.repeat(4 * 1024 * 1024)}\r`;
+
+    const { status, ack } = await harness.post(oversize);
+
+    expect(status).toBe(400);
+    expect(msa(ack)).toEqual(['AR', controlId]);
+    expect(ack).toMatch(
+      /\rERR\|[^\r]*\|104\^Value too long\^HL70357\|F\|\|\|\|Message exceeds the size limit of 4194304 bytes \(4 MiB\)/,
+    );
+  });
+});
