@@ -91,11 +91,14 @@ function recordSortKey(record: ClinicalRecord, receivedAt: string, medicationInd
  * The items for one message's records, with deterministic keys (a retry writes
  * the same keys). Two records that would share a key (OBX-1 restarting under
  * each OBR with the same time) get `#2`, `#3`, ... in message order.
+ * `keySuffix` sets apart the records of a message that reused an earlier
+ * message's control id (`reusedControlIdSuffix`).
  */
 export function recordItems(
   patient: PatientKey,
   records: readonly ClinicalRecord[],
   receivedAt: string,
+  keySuffix = '',
 ): { items: Item[]; stored: StoredRecord[] } {
   const pk = patientPk(patient);
   const seen = new Map<string, number>();
@@ -106,7 +109,7 @@ export function recordItems(
     if (record.kind === 'medicationOrder') {
       medicationIndex += 1;
     }
-    const baseKey = recordSortKey(record, receivedAt, medicationIndex);
+    const baseKey = recordSortKey(record, receivedAt, medicationIndex) + keySuffix;
     const count = (seen.get(baseKey) ?? 0) + 1;
     seen.set(baseKey, count);
     const sk = count === 1 ? baseKey : `${baseKey}#${count}`;

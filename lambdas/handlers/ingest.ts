@@ -30,7 +30,13 @@ export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayPr
   const result = await ingestHl7(bodyBytes(event), new Date(), ports, settings);
   for (const message of result.messages) {
     metrics.addMetric(metricByAck[message.ackCode], MetricUnit.Count, 1);
-    logger.info('hl7 message', { ...message, archiveKey: result.archiveKey });
+    if (message.reusedControlId) {
+      // Stored as a new message; the sender's control ids are not unique (audited in the table).
+      metrics.addMetric('ControlIdReused', MetricUnit.Count, 1);
+      logger.warn('control id reused with other content', { ...message, archiveKey: result.archiveKey });
+    } else {
+      logger.info('hl7 message', { ...message, archiveKey: result.archiveKey });
+    }
   }
   metrics.publishStoredMetrics();
   return {

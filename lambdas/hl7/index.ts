@@ -4,6 +4,7 @@
  */
 export type { AckOutcome } from './ack.js';
 export { buildAck, buildBatchAck, formatHl7Time } from './ack.js';
+export { messageContentHash } from './content-hash.js';
 export { encodeMessage } from './encode.js';
 export type { ErrorCode } from './error-codes.js';
 export { errorCodes, errorCodeText } from './error-codes.js';

@@ -14,6 +14,7 @@ import {
   errorCodes,
   type Hl7Error,
   type MessageReadResult,
+  messageContentHash,
   type ReadResult,
   readHl7,
 } from '../hl7/index.js';
@@ -39,6 +40,8 @@ export interface MessageOutcome {
   controlId?: string;
   messageType?: string;
   duplicate: boolean;
+  /** Stored although an earlier message with other content had the same (MSH-3, MSH-4, MSH-10). */
+  reusedControlId: boolean;
   recordCount: number;
   /** Table 0357 codes of the errors reported in ERR segments. */
   errorCodes: string[];
@@ -90,6 +93,7 @@ async function ingestOne(
         facility: read.header?.sendingFacility,
         controlId: read.header?.controlId,
         duplicate: false,
+        reusedControlId: false,
         recordCount: 0,
         errorCodes: read.errors.map((error) => error.code),
       },
@@ -108,6 +112,7 @@ async function ingestOne(
         ...base,
         ackCode: 'AR',
         duplicate: false,
+        reusedControlId: false,
         recordCount: 0,
         errorCodes: modelled.errors.map((error) => error.code),
       },
@@ -119,8 +124,10 @@ async function ingestOne(
   );
   try {
     const stored = await ports.acceptMessage({
+      sendingApplication: header.sendingApplication,
       facility: source.facility,
       controlId: source.controlId,
+      contentHash: messageContentHash(read.message),
       receivedAt,
       archiveKey,
       patient,
@@ -134,6 +141,7 @@ async function ingestOne(
         facility: source.facility,
         ackCode: 'AA',
         duplicate: stored.outcome === 'duplicate',
+        reusedControlId: stored.outcome === 'stored' && stored.reusedControlId !== undefined,
         recordCount: stored.outcome === 'stored' ? stored.storedRecords.length : 0,
         errorCodes: [],
       },
@@ -147,6 +155,7 @@ async function ingestOne(
         facility: source.facility,
         ackCode: 'AE',
         duplicate: false,
+        reusedControlId: false,
         recordCount: 0,
         errorCodes: [errors[0]!.code],
       },
@@ -189,6 +198,7 @@ export async function ingestHl7(
         ackCode: 'AE',
         controlId: message.ok ? message.message.header.controlId : message.header?.controlId,
         duplicate: false,
+        reusedControlId: false,
         recordCount: 0,
         errorCodes: [errorCodes.applicationInternalError],
       })),

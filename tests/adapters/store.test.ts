@@ -3,6 +3,7 @@
  * admin rely on (exactly-once acceptance, a bounded history read, alert writes
  * that cannot double-open or lose an update, the open-alert and cohort lists).
  */
+import { createHash } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
@@ -43,10 +44,15 @@ beforeAll(async () => {
 const receivedAt = '2026-07-27T00:00:05.000Z';
 const window = { historyDays: 400, now: '2026-08-01T00:00:00.000Z' };
 
+/** A stand-in for the SHA-256 of the message the core computes (MSH-7 aside). */
+const contentHash = (content: string) => createHash('sha256').update(content).digest('hex');
+
 function message(patient: PatientRef, records: ClinicalRecord[], controlId = uniqueControlId()) {
   return {
+    sendingApplication: 'LAB',
     facility: 'DIALYSIS_EAST',
     controlId,
+    contentHash: contentHash(JSON.stringify(records)),
     receivedAt,
     archiveKey: `raw/2026/07/27/${receivedAt}-abc.hl7`,
     patient,
@@ -86,7 +92,7 @@ describe('acceptMessage', () => {
       input.records[0],
     );
 
-    const duplicateItem = await rawItem(`MSG#DIALYSIS_EAST#${input.controlId}`, 'MSG');
+    const duplicateItem = await rawItem(`MSG#LAB#DIALYSIS_EAST#${input.controlId}`, 'MSG');
     const expectedExpiry = Math.floor(Date.now() / 1000) + 30 * 86_400;
     expect(duplicateItem?.itemType).toBe('message');
     expect(Math.abs(Number(duplicateItem?.expiresAt) - expectedExpiry)).toBeLessThan(120);
@@ -100,6 +106,83 @@ describe('acceptMessage', () => {
     const fromOtherFacility = await acceptMessage({ ...input, facility: 'DIALYSIS_WEST' });
 
     expect(fromOtherFacility.outcome).toBe('stored');
+  });
+
+  it('accepts the same control id from another sending application at the same facility', async () => {
+    const patient = syntheticPatient();
+    const input = message(patient, [calciumObservation()]);
+    await acceptMessage(input);
+
+    const fromPharmacy = await acceptMessage({ ...input, sendingApplication: 'PHARMACY' });
+
+    expect(fromPharmacy.outcome).toBe('stored');
+  });
+
+  describe('a control id reused with other content (a restarted engine)', () => {
+    it('stores the later message with record keys of its own and audits the reuse; each resend is a duplicate', async () => {
+      const patient = syntheticPatient();
+      const first = message(patient, [calciumObservation()]);
+      const laterRecords = [calciumObservation({ calciumMgDl: 6.1, controlId: first.controlId })];
+      const later = {
+        ...first,
+        receivedAt: '2026-07-28T08:00:00.000Z',
+        archiveKey: 'raw/2026/07/28/later.hl7',
+        records: laterRecords,
+        contentHash: contentHash('other content'),
+      };
+
+      const stored = await acceptMessage(first);
+      const reused = await acceptMessage(later);
+
+      expect(reused).toMatchObject({
+        outcome: 'stored',
+        reusedControlId: { first: { receivedAt, archiveKey: first.archiveKey } },
+      });
+      const firstIds = stored.outcome === 'stored' ? stored.storedRecords.map((r) => r.recordId) : [];
+      const laterIds = reused.outcome === 'stored' ? reused.storedRecords.map((r) => r.recordId) : [];
+      // Same time, facility, control id and OBX-1: only the content hash keeps the keys apart.
+      expect(laterIds).toEqual([`${firstIds[0]}#R${later.contentHash.slice(0, 16)}`]);
+      const history = await loadPatient(patient.namespace, patient.mrn, window);
+      expect(
+        history.records.map((r) => (r.record.kind === 'observation' ? r.record.rawValue : '')).sort(),
+      ).toEqual(['6.1', '7.2']);
+
+      const audit = await raw.send(
+        new QueryCommand({
+          TableName: process.env.TABLE_NAME,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
+          ExpressionAttributeValues: {
+            ':pk': `MSG#LAB#DIALYSIS_EAST#${first.controlId}`,
+            ':audit': 'AUDIT#',
+          },
+        }),
+      );
+      expect(audit.Items).toEqual([
+        expect.objectContaining({
+          sk: `AUDIT#${later.receivedAt}#${later.contentHash.slice(0, 16)}`,
+          itemType: 'messageAudit',
+          event: 'controlIdReused',
+          receivedAt: later.receivedAt,
+          archiveKey: later.archiveKey,
+          contentHash: later.contentHash,
+          firstReceivedAt: receivedAt,
+          firstArchiveKey: first.archiveKey,
+          firstContentHash: first.contentHash,
+          patientPk: `PATIENT#${patient.namespace}#${patient.mrn}`,
+        }),
+      ]);
+      expect(audit.Items?.[0]?.expiresAt).toBeUndefined();
+
+      expect(await acceptMessage({ ...first, receivedAt: '2026-07-29T00:00:00.000Z' })).toEqual({
+        outcome: 'duplicate',
+        original: { receivedAt, archiveKey: first.archiveKey },
+      });
+      expect(await acceptMessage({ ...later, receivedAt: '2026-07-29T00:00:00.000Z' })).toEqual({
+        outcome: 'duplicate',
+        original: { receivedAt: later.receivedAt, archiveKey: later.archiveKey },
+      });
+      expect((await loadPatient(patient.namespace, patient.mrn, window)).records).toHaveLength(2);
+    });
   });
 
   it('keeps two results whose OBX-1 restarts under a second OBR at the same time as two records', async () => {
@@ -184,6 +267,21 @@ describe('acceptMessage', () => {
       expect((await loadPatient(patient.namespace, patient.mrn, window)).records).toHaveLength(150);
     });
 
+    it('stores a reused control id with other content under keys of its own', async () => {
+      const patient = syntheticPatient();
+      const input = message(patient, manyResults(110));
+      await acceptMessage(input);
+
+      const reused = await acceptMessage({ ...input, contentHash: contentHash('other content') });
+      const again = await acceptMessage({ ...input, contentHash: contentHash('other content') });
+
+      expect(reused.outcome === 'stored' ? reused.reusedControlId?.first?.archiveKey : undefined).toBe(
+        input.archiveKey,
+      );
+      expect(again.outcome).toBe('duplicate');
+      expect((await loadPatient(patient.namespace, patient.mrn, window)).records).toHaveLength(220);
+    });
+
     it('completes on the sender’s retry after a crash before the duplicate-detection item was written', async () => {
       const patient = syntheticPatient();
       const input = message(patient, manyResults(120));
@@ -192,7 +290,7 @@ describe('acceptMessage', () => {
       await raw.send(
         new DeleteCommand({
           TableName: process.env.TABLE_NAME,
-          Key: { pk: `MSG#DIALYSIS_EAST#${input.controlId}`, sk: 'MSG' },
+          Key: { pk: `MSG#LAB#DIALYSIS_EAST#${input.controlId}`, sk: 'MSG' },
         }),
       );
 

@@ -4,15 +4,33 @@
  * follows MSA-1 (AA 200, AR 400, AE 500), and every answer ends (AA or AR)
  * unless a retry can really help.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { messagePk, patientPk } from '../../lambdas/adapters/table-layout.js';
+import { metrics } from '../../lambdas/handlers/runtime.js';
 import { localServicesTimeoutMs } from '../support/local-services.js';
-import { calciumResult, type Harness, newControlId, newMrn, startHarness } from './harness.js';
+import { calciumResult, type Harness, hl7Time, newControlId, newMrn, startHarness } from './harness.js';
 
 let harness: Harness;
+let table: DynamoDBDocumentClient;
 
 beforeAll(async () => {
   harness = await startHarness();
+  table = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 }, localServicesTimeoutMs);
+
+async function itemsOf(pk: string, prefix: string) {
+  const { Items } = await table.send(
+    new QueryCommand({
+      TableName: process.env.TABLE_NAME,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+      ConsistentRead: true,
+    }),
+  );
+  return Items ?? [];
+}
 
 afterAll(async () => {
   await harness?.stop();
@@ -56,5 +74,45 @@ describe('the message size limit (4 MiB: under what API Gateway and Lambda accep
     expect(ack).toMatch(
       /\rERR\|[^\r]*\|104\^Value too long\^HL70357\|F\|\|\|\|Message exceeds the size limit of 4194304 bytes \(4 MiB\)/,
     );
+  });
+});
+
+describe('duplicates are (MSH-3, MSH-4, MSH-10) with the same content', () => {
+  it('a resend with MSH-7 stamped again is a duplicate: AA, nothing stored twice', async () => {
+    const mrn = newMrn();
+    const controlId = newControlId();
+    const sentAt = new Date(Date.now() - 60_000);
+    const message = calciumResult(mrn, '7.2', 'mg/dL', { controlId, at: sentAt });
+    const restamped = message.replace(`|${hl7Time(sentAt)}||ORU`, `|${hl7Time(new Date())}||ORU`);
+    expect(restamped).not.toBe(message);
+
+    expect((await harness.post(message)).status).toBe(200);
+    const resend = await harness.post(restamped);
+
+    expect(resend.status).toBe(200);
+    expect(msa(resend.ack)).toEqual(['AA', controlId]);
+    expect(await itemsOf(patientPk({ namespace: 'E2E', mrn }), 'HIST#')).toHaveLength(1);
+  });
+
+  it('the same control id with other content is stored as a new message, audited and counted', async () => {
+    const controlId = newControlId();
+    const [firstMrn, laterMrn] = [newMrn(), newMrn()];
+    const counted = vi.spyOn(metrics, 'addMetric');
+
+    expect((await harness.post(calciumResult(firstMrn, '9.1', 'mg/dL', { controlId }))).status).toBe(200);
+    const later = await harness.post(calciumResult(laterMrn, '6.1', 'mg/dL', { controlId }));
+
+    expect(later.status).toBe(200);
+    expect(msa(later.ack)).toEqual(['AA', controlId]);
+    const [record] = await itemsOf(patientPk({ namespace: 'E2E', mrn: laterMrn }), 'HIST#');
+    expect(JSON.parse(String(record?.record))).toMatchObject({ rawValue: '6.1' });
+    expect(await itemsOf(messagePk('LAB', 'E2E DIALYSIS', controlId), 'AUDIT#')).toEqual([
+      expect.objectContaining({
+        event: 'controlIdReused',
+        patientPk: patientPk({ namespace: 'E2E', mrn: laterMrn }),
+      }),
+    ]);
+    expect(counted.mock.calls.filter(([name]) => name === 'ControlIdReused')).toHaveLength(1);
+    counted.mockRestore();
   });
 });

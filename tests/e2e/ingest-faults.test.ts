@@ -74,7 +74,7 @@ describe('ingest while DynamoDB is unreachable', () => {
     const duplicateMarker = await realDynamoDb.send(
       new GetCommand({
         TableName: tableName,
-        Key: { pk: messagePk('E2E DIALYSIS', controlId), sk: messageSk },
+        Key: { pk: messagePk('LAB', 'E2E DIALYSIS', controlId), sk: messageSk },
       }),
     );
     expect(duplicateMarker.Item).toBeUndefined();
