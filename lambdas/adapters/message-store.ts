@@ -207,12 +207,11 @@ type SlotResult = Extract<AcceptMessageResult, { outcome: 'stored' }> | { outcom
  */
 async function storeInSlot(input: AcceptMessageInput, slot: MessageSlot, now: number): Promise<SlotResult> {
   const keySuffix = slot.reusing === undefined ? '' : reusedControlIdSuffix(input.contentHash);
-  const { items, stored } = recordItems(
-    patientKeyOf(input.patient),
-    input.records,
-    input.receivedAt,
+  const { items, stored } = recordItems(patientKeyOf(input.patient), input.records, {
+    receivedAt: input.receivedAt,
+    archiveKey: input.archiveKey,
     keySuffix,
-  );
+  });
   const message = messageItem(input, slot, items.length, now);
   const audit = slot.reusing === undefined ? [] : [controlIdReusedItem(input, slot.reusing)];
   const tableName = storeSettings().tableName;

@@ -59,10 +59,10 @@ export interface IngestResult {
 const statusByAck: Record<AckCode, 200 | 400 | 500> = { AA: 200, AR: 400, AE: 500 };
 const ackRank: Record<AckCode, number> = { AA: 0, AR: 1, AE: 2 };
 
-/** An application error (AE): we could not process it; the sender should retry. */
-function applicationError(text: string): Hl7Error {
+/** An application error: AE, we could not process it now (retry); AR, we never will (do not). */
+function applicationError(text: string, ackCode: 'AE' | 'AR' = 'AE'): Hl7Error {
   return {
-    ackCode: 'AE',
+    ackCode,
     code: errorCodes.applicationInternalError,
     severity: 'E',
     segment: 'MSH',
@@ -71,8 +71,22 @@ function applicationError(text: string): Hl7Error {
   };
 }
 
+/** The error's class, and for a store error the service's error name: ids, never message content. */
 function describeError(error: unknown): string {
-  return error instanceof Error ? error.name : 'unknown error';
+  if (!(error instanceof Error)) return 'unknown error';
+  const awsError = (error as { awsError?: unknown }).awsError;
+  return typeof awsError === 'string' ? `${error.name}: ${awsError}` : error.name;
+}
+
+/**
+ * The ports' errors say whether the same call can succeed later (`retryable`,
+ * see the store's errors); only an explicit `false` is permanent. Anything
+ * else, a bug included, is answered AE: after a fix, the retry succeeds.
+ */
+function isPermanent(error: unknown): boolean {
+  return (
+    typeof error === 'object' && error !== null && (error as { retryable?: unknown }).retryable === false
+  );
 }
 
 async function ingestOne(
@@ -147,13 +161,23 @@ async function ingestOne(
       },
     };
   } catch (error: unknown) {
-    const errors = [applicationError(`storage unavailable (${describeError(error)}); retry later`)];
+    // A store error says whether a retry can help: AE only when it can, so a feed is never blocked by AE forever.
+    const ackCode = isPermanent(error) ? 'AR' : 'AE';
+    const errors = [
+      ackCode === 'AR'
+        ? applicationError(
+            `The message cannot be stored (${describeError(error)}) and resending it will not change that; ` +
+              'its raw bytes are archived for review',
+            'AR',
+          )
+        : applicationError(`storage unavailable (${describeError(error)}); retry later`),
+    ];
     return {
-      ack: buildAck(read, { code: 'AE', errors }, now),
+      ack: buildAck(read, { code: ackCode, errors }, now),
       outcome: {
         ...base,
         facility: source.facility,
-        ackCode: 'AE',
+        ackCode,
         duplicate: false,
         reusedControlId: false,
         recordCount: 0,
@@ -191,18 +215,17 @@ export async function ingestHl7(
       applicationError(`raw message archive unavailable (${describeError(error)}); retry later`),
     ];
     const acks = read.messages.map((message) => buildAck(message, { code: 'AE', errors }, receivedAt));
-    return {
-      httpStatus: 500,
-      ack: read.batch === undefined ? (acks[0] ?? '') : buildBatchAck(acks, read, receivedAt),
-      messages: read.messages.map((message) => ({
+    const messages = read.messages.map(
+      (message): MessageOutcome => ({
         ackCode: 'AE',
         controlId: message.ok ? message.message.header.controlId : message.header?.controlId,
         duplicate: false,
         reusedControlId: false,
         recordCount: 0,
         errorCodes: [errorCodes.applicationInternalError],
-      })),
-    };
+      }),
+    );
+    return answer(read, acks, messages, receivedAt);
   }
 
   // Messages of a batch are stored in order: a later one may depend on an earlier one (same patient).
@@ -213,6 +236,20 @@ export async function ingestHl7(
     acks.push(ack);
     messages.push(outcome);
   }
+  return { ...answer(read, acks, messages, receivedAt), archiveKey };
+}
+
+/**
+ * The response: the ACK (a batch: the batch of ACKs) and the HTTP status of
+ * its worst MSA-1, derived from the same outcomes so the two cannot differ.
+ * An empty batch holds nothing to refuse: 200.
+ */
+function answer(
+  read: ReadResult,
+  acks: string[],
+  messages: MessageOutcome[],
+  receivedAt: Date,
+): Omit<IngestResult, 'archiveKey'> {
   const worst = messages.reduce<AckCode>(
     (current, outcome) => (ackRank[outcome.ackCode] > ackRank[current] ? outcome.ackCode : current),
     'AA',
@@ -220,7 +257,6 @@ export async function ingestHl7(
   return {
     httpStatus: statusByAck[worst],
     ack: read.batch === undefined ? (acks[0] ?? '') : buildBatchAck(acks, read, receivedAt),
-    archiveKey,
     messages,
   };
 }

@@ -216,6 +216,69 @@ describe('acceptMessage', () => {
     expect(size).toBeLessThan(1024);
   });
 
+  describe('a result too large for one item (an embedded PDF report, OBX-2 ED)', () => {
+    const pdf = 'JVBERi0xLjQK'.repeat(180_000); // 2.16 MB of base64, as an ED value carries it
+
+    it('keeps the observation with a pointer to the archived message and a preview of the value', async () => {
+      const patient = syntheticPatient();
+      const report = calciumObservation({
+        analyte: undefined,
+        loinc: undefined,
+        code: '11502-2',
+        valueType: 'ED',
+        rawValue: `^application^pdf^Base64^${pdf}`,
+        value: undefined,
+        canonical: undefined,
+        setId: '2',
+        observedAt: '2026-07-26T23:50:00.000Z',
+      });
+      const input = message(patient, [calciumObservation(), report]);
+
+      const result = await acceptMessage(input);
+
+      expect(result.outcome).toBe('stored');
+      const recordId = result.outcome === 'stored' ? (result.storedRecords[1]?.recordId ?? '') : '';
+      const item = await rawItem(`PATIENT#${patient.namespace}#${patient.mrn}`, recordId);
+      expect(item?.byReference).toEqual({
+        archiveKey: input.archiveKey,
+        controlId: input.controlId,
+        segment: 'OBX',
+        sequence: 2,
+        rawValueCharacters: report.rawValue.length,
+      });
+      expect(String(item?.record).length).toBeLessThan(4096);
+      const history = await loadPatient(patient.namespace, patient.mrn, window);
+      const kept = history.records.find((stored) => stored.recordId === recordId)?.record;
+      expect(kept).toMatchObject({ kind: 'observation', code: '11502-2', valueType: 'ED', setId: '2' });
+      expect(kept?.kind === 'observation' ? kept.rawValue : '').toBe(`${report.rawValue.slice(0, 256)}…`);
+    });
+
+    it('keeps long comments (NTE) by reference too', async () => {
+      const patient = syntheticPatient();
+      const notes = Array.from({ length: 900 }, (_, line) =>
+        `Line ${line} of a long narrative report. `.repeat(12),
+      );
+      const input = message(patient, [calciumObservation({ notes })]);
+
+      const result = await acceptMessage(input);
+
+      const recordId = result.outcome === 'stored' ? (result.storedRecords[0]?.recordId ?? '') : '';
+      const item = await rawItem(`PATIENT#${patient.namespace}#${patient.mrn}`, recordId);
+      expect(item?.byReference).toMatchObject({ sequence: 1, noteCharacters: notes.join('\n').length });
+      expect(JSON.parse(String(item?.record))).toMatchObject({
+        rawValue: '7.2',
+        notes: [`${notes.join('\n').slice(0, 256)}…`],
+      });
+    });
+
+    it('refuses, as not retryable, a record still too large with its values in the archive', async () => {
+      const patient = syntheticPatient();
+      const input = message(patient, [calciumObservation({ referenceRange: 'x'.repeat(500_000) })]);
+
+      await expect(acceptMessage(input)).rejects.toMatchObject({ retryable: false });
+    });
+  });
+
   it('updates the profile from the latest message without letting an unknown sex erase a known one', async () => {
     const patient = syntheticPatient({ sex: 'F', location: 'HD^CHAIR^4' });
     await acceptMessage(message(patient, [calciumObservation()]));

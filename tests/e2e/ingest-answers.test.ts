@@ -7,8 +7,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { getRawMessage } from '../../lambdas/adapters/archive.js';
 import { messagePk, patientPk } from '../../lambdas/adapters/table-layout.js';
 import { metrics } from '../../lambdas/handlers/runtime.js';
+import { readHl7 } from '../../lambdas/hl7/index.js';
 import { localServicesTimeoutMs } from '../support/local-services.js';
 import { calciumResult, type Harness, hl7Time, newControlId, newMrn, startHarness } from './harness.js';
 
@@ -114,5 +116,54 @@ describe('duplicates are (MSH-3, MSH-4, MSH-10) with the same content', () => {
     ]);
     expect(counted.mock.calls.filter(([name]) => name === 'ControlIdReused')).toHaveLength(1);
     counted.mockRestore();
+  });
+});
+
+describe('a message that can never be stored whole gets an answer that ends', () => {
+  const at = new Date();
+  const withObx = (mrn: string, controlId: string, obx: string) =>
+    `${calciumResult(mrn, '7.2', 'mg/dL', { controlId, at })}\r${obx}`;
+
+  it('a 2 MB embedded PDF (OBX-2 ED) is stored by reference and acknowledged AA', async () => {
+    const mrn = newMrn();
+    const controlId = newControlId();
+    const pdf = `^application^pdf^Base64^${'JVBERi0xLjQK'.repeat(175_000)}`;
+    const message = withObx(
+      mrn,
+      controlId,
+      `OBX|2|ED|11502-2^Laboratory report^LN||${pdf}||||||F|||${hl7Time(at)}`,
+    );
+    expect(message.length).toBeGreaterThan(2_000_000);
+
+    const { status, ack } = await harness.post(message);
+
+    expect(status).toBe(200);
+    expect(msa(ack)).toEqual(['AA', controlId]);
+    const records = await itemsOf(patientPk({ namespace: 'E2E', mrn }), 'HIST#');
+    const report = records.find((item) => JSON.parse(String(item.record)).valueType === 'ED');
+    expect(report?.byReference).toMatchObject({ controlId, segment: 'OBX', sequence: 2 });
+    // The pointer finds the whole value in the raw archive.
+    const { archiveKey, sequence } = report?.byReference as { archiveKey: string; sequence: number };
+    const [archived] = readHl7((await getRawMessage(archiveKey)).bytes).messages;
+    const obx = archived?.ok ? archived.message.segmentsNamed('OBX')[sequence - 1] : undefined;
+    expect(obx?.raw(5)).toBe(pdf);
+  });
+
+  it('a result still too large with its value by reference is answered AR with the reason, every time', async () => {
+    const controlId = newControlId();
+    const message = withObx(
+      newMrn(),
+      controlId,
+      `OBX|2|NM|2777-1^Phosphate^LN||5.1|mg/dL|${'9'.repeat(450_000)}||||F`,
+    );
+
+    for (const attempt of [1, 2]) {
+      const { status, ack } = await harness.post(message);
+      expect(status, `attempt ${attempt}`).toBe(400);
+      expect(msa(ack)).toEqual(['AR', controlId]);
+      expect(ack).toMatch(
+        /\rERR\|[^\r]*\|207\^Application internal error\^HL70357\|E\|\|\|\|The message cannot be stored \(StoreRequestRejectedError: ValidationException\)/,
+      );
+    }
   });
 });
