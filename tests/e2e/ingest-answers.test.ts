@@ -143,7 +143,8 @@ describe('a message that can never be stored whole gets an answer that ends', ()
     const report = records.find((item) => JSON.parse(String(item.record)).valueType === 'ED');
     expect(report?.byReference).toMatchObject({ controlId, segment: 'OBX', sequence: 2 });
     // The pointer finds the whole value in the raw archive.
-    const { archiveKey, sequence } = report?.byReference as { archiveKey: string; sequence: number };
+    if (report === undefined) throw new Error('no ED record stored');
+    const { archiveKey, sequence } = report.byReference as { archiveKey: string; sequence: number };
     const [archived] = readHl7((await getRawMessage(archiveKey)).bytes).messages;
     const obx = archived?.ok ? archived.message.segmentsNamed('OBX')[sequence - 1] : undefined;
     expect(obx?.raw(5)).toBe(pdf);
