@@ -39,6 +39,19 @@ async function readBody(request: IncomingMessage, maxBytes: number): Promise<Buf
   return Buffer.concat(chunks);
 }
 
+/**
+ * A path parameter as the handler receives it: decoded, or, when the path is
+ * not valid percent-encoding (`%E0%A4%A`), as sent, so the handler answers
+ * it like any other value it does not recognise instead of the server failing.
+ */
+function pathParameter(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
 function proxyEvent(
   request: IncomingMessage,
   url: URL,
@@ -63,7 +76,7 @@ function proxyEvent(
       matched.parameters.length === 0
         ? null
         : Object.fromEntries(
-            matched.parameters.map((name, index) => [name, decodeURIComponent(values[index] ?? '')]),
+            matched.parameters.map((name, index) => [name, pathParameter(values[index] ?? '')]),
           ),
     stageVariables: null,
     body: body.toString('base64'),

@@ -19,17 +19,30 @@ import {
 import { cancellationReasons, maxTransactionItems, storeSettings } from './store-context.js';
 import { InvalidStoreRequestError, StoreUnavailableError, storeErrorFrom } from './store-errors.js';
 import { type Item, patientKeyOf, recordItems } from './store-items.js';
-import { messagePk, messageSk, patientPk, profileSk, ttlAttribute } from './table-layout.js';
+import {
+  controlIdReusedAuditSk,
+  messagePk,
+  messageSk,
+  patientPk,
+  profileSk,
+  reusedControlIdSuffix,
+  reusedMessageSk,
+  ttlAttribute,
+} from './table-layout.js';
 import { UpdateBuilder } from './update-expression.js';
 
 /** DynamoDB's limit on puts in one BatchWriteItem. */
 const batchWriteLimit = 25;
 
 export interface AcceptMessageInput {
+  /** MSH-3 as sent: with MSH-4 and MSH-10, who numbered the control id. */
+  sendingApplication: string;
   /** MSH-4 first component. */
   facility: string;
   /** MSH-10. */
   controlId: string;
+  /** SHA-256 (hex) of the message without MSH-7: the same ids with another hash are another message. */
+  contentHash: string;
   /** When the pipeline received the message (ISO UTC). */
   receivedAt: string;
   /** Where the raw bytes were archived (S3 key). */
@@ -44,26 +57,71 @@ export interface AcceptMessageInput {
   updateClinicalState?: (current: ClinicalState, stored: readonly StoredRecord[]) => ClinicalState;
 }
 
+/** An accepted message, as its duplicate-detection item remembers it. */
+export interface OriginalMessage {
+  receivedAt: string;
+  archiveKey: string;
+}
+
 export type AcceptMessageResult =
-  | { outcome: 'stored'; storedRecords: StoredRecord[] }
+  | {
+      outcome: 'stored';
+      storedRecords: StoredRecord[];
+      /** Set when an earlier message with other content had this control id (audited). */
+      reusedControlId?: { first?: OriginalMessage };
+    }
   | {
       outcome: 'duplicate';
       /** The first copy, when DynamoDB returned it. */
-      original?: { receivedAt: string; archiveKey: string };
+      original?: OriginalMessage;
     };
 
-function messageItem(input: AcceptMessageInput, recordCount: number, now: number): Item {
+/** What a duplicate-detection item in the way says about the message that holds it. */
+interface HeldBy {
+  original?: OriginalMessage;
+  contentHash?: string;
+}
+
+/** Where this message's duplicate-detection item goes: the control id's first slot, or a reuse slot. */
+interface MessageSlot {
+  sk: string;
+  /** Set for a message that reuses the control id: the first message holding it. */
+  reusing?: HeldBy;
+}
+
+function messageItem(input: AcceptMessageInput, slot: MessageSlot, recordCount: number, now: number): Item {
   const { duplicateTtlDays } = storeSettings();
   return {
-    pk: messagePk(input.facility, input.controlId),
-    sk: messageSk,
+    pk: messagePk(input.sendingApplication, input.facility, input.controlId),
+    sk: slot.sk,
     itemType: 'message',
     receivedAt: input.receivedAt,
     archiveKey: input.archiveKey,
+    contentHash: input.contentHash,
     patientPk: patientPk(input.patient),
     recordCount,
     [ttlAttribute]: Math.floor(now / 1000) + duplicateTtlDays * 86_400,
   };
+}
+
+/** The audit event of a reused control id: kept (no TTL) next to the control id's items. */
+function controlIdReusedItem(input: AcceptMessageInput, first: HeldBy): Item {
+  const item: Item = {
+    pk: messagePk(input.sendingApplication, input.facility, input.controlId),
+    sk: controlIdReusedAuditSk(input.receivedAt, input.contentHash),
+    itemType: 'messageAudit',
+    event: 'controlIdReused',
+    receivedAt: input.receivedAt,
+    archiveKey: input.archiveKey,
+    contentHash: input.contentHash,
+    patientPk: patientPk(input.patient),
+  };
+  if (first.original !== undefined) {
+    item.firstReceivedAt = first.original.receivedAt;
+    item.firstArchiveKey = first.original.archiveKey;
+  }
+  if (first.contentHash !== undefined) item.firstContentHash = first.contentHash;
+  return item;
 }
 
 /**
@@ -105,36 +163,74 @@ function guardedMessagePut(item: Item, now: number) {
 }
 
 /**
- * Stores a message's records exactly once per (facility, control id).
- *
- * Up to 98 records: one transaction holds the duplicate-detection item (on
- * condition it does not exist), the profile upsert and every record, so the
- * message is stored entirely or not at all.
- *
- * More records than a transaction can hold: the records are written first, in
- * batches, as idempotent puts with deterministic keys, and the
- * duplicate-detection item goes LAST with the profile. A crash in between
- * leaves no duplicate-detection item, so the sender's retry writes the same
- * keys again and completes; only then is the message accepted.
+ * Stores a message's records once per (MSH-3, MSH-4, MSH-10) and content.
+ * The first message with a control id takes the `MSG` slot. A resend with the
+ * same content hash (MSH-7 may differ) is a duplicate. Another message with
+ * the same ids but other content (two applications sharing a facility name,
+ * an engine restarting its counter) is stored as a message of its own: its
+ * slot is `MSG#<contentHash>`, its record keys end in `#R<contentHash16>`, and
+ * an audit item records the reuse in the same transaction.
  */
 export async function acceptMessage(input: AcceptMessageInput): Promise<AcceptMessageResult> {
   if (Number.isNaN(Date.parse(input.receivedAt))) {
     throw new InvalidStoreRequestError(`receivedAt is not a timestamp: ${input.receivedAt}`);
   }
   const now = Date.now();
+  const first = await storeInSlot(input, { sk: messageSk }, now);
+  if (first.outcome === 'stored') return first;
+  if (first.heldBy.contentHash === undefined || first.heldBy.contentHash === input.contentHash) {
+    return duplicateOf(first.heldBy);
+  }
+  const later = await storeInSlot(
+    input,
+    { sk: reusedMessageSk(input.contentHash), reusing: first.heldBy },
+    now,
+  );
+  return later.outcome === 'stored' ? later : duplicateOf(later.heldBy);
+}
+
+function duplicateOf(heldBy: HeldBy): AcceptMessageResult {
+  return heldBy.original === undefined
+    ? { outcome: 'duplicate' }
+    : { outcome: 'duplicate', original: heldBy.original };
+}
+
+type SlotResult = Extract<AcceptMessageResult, { outcome: 'stored' }> | { outcome: 'taken'; heldBy: HeldBy };
+
+/**
+ * Writes the message into one duplicate-detection slot, or finds it taken.
+ *
+ * Up to what one transaction holds: the slot's item (on condition it is free),
+ * the profile upsert, the clinical state (on condition of the version read,
+ * when the records change it), the audit item of a reuse and every record, so
+ * the message is stored entirely or not at all.
+ *
+ * More records than that: the records are written first, in batches, as
+ * idempotent puts with deterministic keys, and the slot's item goes LAST with
+ * the profile. A crash in between leaves the slot free, so the sender's retry
+ * writes the same keys again and completes; only then is the message
+ * accepted. (Two such large messages with one control id and different
+ * content arriving at the same moment could overwrite each other's records:
+ * a race this path accepts for its rarity.)
+ */
+async function storeInSlot(input: AcceptMessageInput, slot: MessageSlot, now: number): Promise<SlotResult> {
+  const keySuffix = slot.reusing === undefined ? '' : reusedControlIdSuffix(input.contentHash);
   const patient = patientKeyOf(input.patient);
-  const { items, stored } = recordItems(patient, input.records, input.receivedAt);
-  const message = messageItem(input, items.length, now);
+  const { items, stored } = recordItems(patient, input.records, {
+    receivedAt: input.receivedAt,
+    archiveKey: input.archiveKey,
+    keySuffix,
+  });
+  const message = messageItem(input, slot, items.length, now);
+  const audit = slot.reusing === undefined ? [] : [controlIdReusedItem(input, slot.reusing)];
   const tableName = storeSettings().tableName;
   const updatesState = input.updateClinicalState !== undefined;
 
-  // The records plus the duplicate-detection item, the profile and the clinical state.
-  const fitsOneTransaction = items.length + 3 <= maxTransactionItems;
+  // The records plus the slot's item, the profile, the clinical state and the audit of a reuse.
+  const fitsOneTransaction = items.length + 3 + audit.length <= maxTransactionItems;
   if (!fitsOneTransaction) {
-    const earlier = await findLiveMessage(message, now);
-    if (earlier !== undefined) {
-      return { outcome: 'duplicate', original: earlier };
-    }
+    const heldBy = await findLiveMessage(message, now);
+    if (heldBy !== undefined) return { outcome: 'taken', heldBy };
     await putInBatches(items);
   }
   const recordPuts = fitsOneTransaction ? items : [];
@@ -148,47 +244,63 @@ export async function acceptMessage(input: AcceptMessageInput): Promise<AcceptMe
           TransactItems: [
             { Put: guardedMessagePut(message, now) },
             { Update: profileUpdate(input, next?.cohort) },
+            // Position 2: lostClinicalStateRace reads its reason there.
             ...(current === undefined || next === undefined
               ? []
               : [{ Put: clinicalStatePut(patient, next, current.version, input.receivedAt) }]),
-            ...recordPuts.map((item) => ({ Put: { TableName: tableName, Item: item } })),
+            ...[...audit, ...recordPuts].map((item) => ({ Put: { TableName: tableName, Item: item } })),
           ],
         }),
       );
-      return { outcome: 'stored', storedRecords: stored };
+      break;
     } catch (error: unknown) {
       const reasons = cancellationReasons(error);
       const messageReason = reasons?.[0];
       if (messageReason?.code === 'ConditionalCheckFailed') {
-        const original = originalFrom(messageReason.item);
-        return original === undefined ? { outcome: 'duplicate' } : { outcome: 'duplicate', original };
+        return { outcome: 'taken', heldBy: heldByItem(messageReason.item) };
       }
       if (!(updatesState && lostClinicalStateRace(reasons, 2))) throw storeErrorFrom('acceptMessage', error);
       if (attempt >= maxClinicalStateAttempts) throw tooManyClinicalStateConflicts('acceptMessage');
       await clinicalStateBackoff(attempt);
     }
   }
+  if (slot.reusing === undefined) return { outcome: 'stored', storedRecords: stored };
+  const { original } = slot.reusing;
+  return {
+    outcome: 'stored',
+    storedRecords: stored,
+    reusedControlId: original === undefined ? {} : { first: original },
+  };
 }
 
-function originalFrom(item: Record<string, { S?: string }> | undefined) {
+/** The slot's item as a cancelled transaction returns it (DynamoDB JSON). */
+function heldByItem(item: Record<string, { S?: string }> | undefined): HeldBy {
   const receivedAt = item?.receivedAt?.S;
   const archiveKey = item?.archiveKey?.S;
-  return receivedAt !== undefined && archiveKey !== undefined ? { receivedAt, archiveKey } : undefined;
+  const contentHash = item?.contentHash?.S;
+  const heldBy: HeldBy = {};
+  if (receivedAt !== undefined && archiveKey !== undefined) heldBy.original = { receivedAt, archiveKey };
+  if (contentHash !== undefined) heldBy.contentHash = contentHash;
+  return heldBy;
 }
 
-async function findLiveMessage(message: Item, now: number) {
+async function findLiveMessage(message: Item, now: number): Promise<HeldBy | undefined> {
   try {
     const { Item: existing } = await dynamoDocumentClient().send(
       new GetCommand({
         TableName: storeSettings().tableName,
-        Key: { pk: message.pk, sk: messageSk },
+        Key: { pk: message.pk, sk: message.sk },
         ConsistentRead: true,
       }),
     );
     if (existing === undefined || Number(existing[ttlAttribute]) < Math.floor(now / 1000)) {
       return undefined;
     }
-    return { receivedAt: String(existing.receivedAt), archiveKey: String(existing.archiveKey) };
+    const heldBy: HeldBy = {
+      original: { receivedAt: String(existing.receivedAt), archiveKey: String(existing.archiveKey) },
+    };
+    if (typeof existing.contentHash === 'string') heldBy.contentHash = existing.contentHash;
+    return heldBy;
   } catch (error: unknown) {
     throw storeErrorFrom('acceptMessage', error);
   }

@@ -93,29 +93,108 @@ function recordSortKey(record: ClinicalRecord, receivedAt: string, medicationInd
 }
 
 /**
+ * A record's JSON above this size keeps its bulky values (OBX-5, NTE
+ * comments) in the raw-message archive rather than in the table. Ordinary
+ * records are far below it (under 1 KB); an embedded PDF (OBX-2 ED) or a long
+ * narrative is far above, and a DynamoDB item cannot exceed 400 KB. Every
+ * evaluation reads the patient's records, so a lower bound also keeps reads cheap.
+ */
+export const inlineRecordBytes = 16 * 1024;
+/** What stays of a value kept by reference: its start, enough to recognise it. */
+const previewCharacters = 256;
+
+/** Where the whole of a value kept out of the table is: the message in the archive and its OBX. */
+export interface ValuesByReference {
+  archiveKey: string;
+  /** MSH-10 of the message (an archived batch holds several). */
+  controlId: string;
+  segment: 'OBX';
+  /** Occurrence of the OBX in the message, 1-based; the comments are the NTEs after it. */
+  sequence: number;
+  /** Length of the whole OBX-5, when it was kept by reference. */
+  rawValueCharacters?: number;
+  /** Length of the whole comments (joined by newlines), when they were kept by reference. */
+  noteCharacters?: number;
+}
+
+function preview(text: string): string {
+  let end = previewCharacters;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1; // never split a surrogate pair
+  return `${text.slice(0, end)}…`;
+}
+
+/**
+ * An observation too large to keep inline, with its value and comments cut to
+ * a preview and a pointer to where they are whole; any other record unchanged.
+ * `sequence` is the OBX's occurrence: the message model makes exactly one
+ * observation per OBX, in order, or rejects the message.
+ */
+function withLargeValuesByReference(
+  record: ClinicalRecord,
+  where: Omit<ValuesByReference, 'segment' | 'sequence'>,
+  sequence: number,
+): { record: ClinicalRecord; byReference?: ValuesByReference } {
+  if (record.kind !== 'observation') return { record };
+  if (Buffer.byteLength(JSON.stringify(record), 'utf8') <= inlineRecordBytes) return { record };
+  const kept = { ...record };
+  const byReference: ValuesByReference = { ...where, segment: 'OBX', sequence };
+  if (record.rawValue.length > previewCharacters) {
+    kept.rawValue = preview(record.rawValue);
+    byReference.rawValueCharacters = record.rawValue.length;
+  }
+  const notes = record.notes?.join('\n') ?? '';
+  if (notes.length > previewCharacters) {
+    kept.notes = [preview(notes)];
+    byReference.noteCharacters = notes.length;
+  }
+  return byReference.rawValueCharacters === undefined && byReference.noteCharacters === undefined
+    ? { record }
+    : { record: kept, byReference };
+}
+
+export interface MessageOfRecords {
+  receivedAt: string;
+  /** The raw message in the archive: where values too large for the table are read. */
+  archiveKey: string;
+  /** Sets apart the records of a message that reused an earlier message's control id (`reusedControlIdSuffix`). */
+  keySuffix?: string;
+}
+
+/**
  * The items for one message's records, with deterministic keys (a retry writes
  * the same keys). Two records that would share a key (OBX-1 restarting under
- * each OBR with the same time) get `#2`, `#3`, ... in message order.
+ * each OBR with the same time) get `#2`, `#3`, ... in message order. An
+ * observation too large for an item keeps its bulky values by reference
+ * (`byReference` on the item); the stored record then holds their preview.
  */
 export function recordItems(
   patient: PatientKey,
   records: readonly ClinicalRecord[],
-  receivedAt: string,
+  { receivedAt, archiveKey, keySuffix = '' }: MessageOfRecords,
 ): { items: Item[]; stored: StoredRecord[] } {
   const pk = patientPk(patient);
   const seen = new Map<string, number>();
   const items: Item[] = [];
   const stored: StoredRecord[] = [];
   let medicationIndex = 0;
-  for (const record of records) {
-    if (record.kind === 'medicationOrder') {
+  let obxSequence = 0;
+  for (const sent of records) {
+    if (sent.kind === 'medicationOrder') {
       medicationIndex += 1;
+    } else if (sent.kind === 'observation') {
+      obxSequence += 1;
     }
-    const baseKey = recordSortKey(record, receivedAt, medicationIndex);
+    const baseKey = recordSortKey(sent, receivedAt, medicationIndex) + keySuffix;
     const count = (seen.get(baseKey) ?? 0) + 1;
     seen.set(baseKey, count);
     const sk = count === 1 ? baseKey : `${baseKey}#${count}`;
-    items.push({
+    const { record, byReference } = withLargeValuesByReference(
+      sent,
+      { archiveKey, controlId: sent.source.controlId },
+      obxSequence,
+    );
+    const item: Item = {
       pk,
       sk,
       itemType: record.kind,
@@ -123,7 +202,9 @@ export function recordItems(
       mrn: patient.mrn,
       receivedAt,
       record: JSON.stringify(record),
-    });
+    };
+    if (byReference !== undefined) item.byReference = byReference;
+    items.push(item);
     stored.push({ recordId: sk, receivedAt, record });
   }
   return { items, stored };

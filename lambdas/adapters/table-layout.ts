@@ -17,12 +17,17 @@
  *     STATE#OUTBOX#<notificationId>                               notification not yet published
  *     STATE#PROFILE                                               sex, location, name, cohort index
  *     STATE#CLINICAL                                              cohort membership and medication orders (never ages out)
- *   MSG#<facility>#<controlId> / MSG                              duplicate detection (expiresAt)
+ *   MSG#<application>#<facility>#<controlId>                      one sender's control id (MSH-3, MSH-4, MSH-10)
+ *     MSG                                                         the first message with it (contentHash, expiresAt)
+ *     MSG#<contentHash>                                           a later message reusing it with other content (expiresAt)
+ *     AUDIT#<receivedAt>#<contentHash16>                          audit event: the control id was reused (kept)
  *   ALERTID#<alertId> / ALERTID                                   an alert episode under its own id (kept
  *                                                                 when a newer one takes the slot), and its slot
  *
  * A record key gets `#2`, `#3`, ... when one message holds two records that
- * would share it. Record times are ISO UTC with milliseconds (fixed width,
+ * would share it. The records of a message that reused an earlier message's
+ * control id with other content end in `#R<contentHash16>` (before any such
+ * `#n`), so they never overwrite the earlier message's records. Record times are ISO UTC with milliseconds (fixed width,
  * so they sort as text). A record's id (`recordId`) is its sort key.
  *
  * Key components are escaped (`%` -> `%25`, `#` -> `%23`) so an MRN or a
@@ -134,6 +139,7 @@ export const itemTypes = [
   'audit',
   'notification',
   'message',
+  'messageAudit',
 ] as const;
 
 export type ItemType = (typeof itemTypes)[number];
@@ -279,12 +285,36 @@ export function outboxSk(notificationId: string): string {
   return `STATE#OUTBOX#${keyPart(notificationId)}`;
 }
 
-/** Duplicate detection: one item per (sending facility, MSH-10). */
-export function messagePk(facility: string, controlId: string): string {
-  return `MSG#${keyPart(facility)}#${keyPart(controlId)}`;
+/**
+ * Duplicate detection: one partition per (MSH-3 as sent, MSH-4.1, MSH-10),
+ * the control id as one sending application at one facility numbers it.
+ */
+export function messagePk(application: string, facility: string, controlId: string): string {
+  return `MSG#${keyPart(application)}#${keyPart(facility)}#${keyPart(controlId)}`;
 }
 
+/** The first message with a control id; it holds that message's content hash. */
 export const messageSk = 'MSG';
+
+/** A later message that reused the control id with other content (its full SHA-256). */
+export function reusedMessageSk(contentHash: string): string {
+  return `MSG#${keyPart(contentHash)}`;
+}
+
+/** The audit event of a reused control id, in the control id's partition, never expiring. */
+export function controlIdReusedAuditSk(receivedAt: string, contentHash: string): string {
+  return `AUDIT#${receivedAt}#${keyPart(contentHash.slice(0, 16))}`;
+}
+
+/**
+ * Ends the record keys of a message that reused a control id with other
+ * content. `R` after `#` can never be confused with the `#2`, `#3` that
+ * separate two records of one message, and escaped components never hold
+ * `#`, so a key with this suffix cannot equal a key without it.
+ */
+export function reusedControlIdSuffix(contentHash: string): string {
+  return `#R${keyPart(contentHash.slice(0, 16))}`;
+}
 
 /**
  * Alert ids are made by the alert lifecycle, not the store. The episode item

@@ -9,12 +9,13 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { archiveRawMessage } from '../adapters/archive.js';
 import { positiveIntegerEnv } from '../adapters/aws-clients.js';
 import { acceptMessage } from '../adapters/store.js';
+import { maxMessageBytesLimit } from '../hl7/index.js';
 import { ingestHl7 } from '../workflows/ingest.js';
 import { hospitalRulesConfig, logger, metrics } from './runtime.js';
 
 const settings = {
   config: hospitalRulesConfig(),
-  maxMessageBytes: positiveIntegerEnv('MAX_MESSAGE_BYTES', 1_048_576),
+  maxMessageBytes: positiveIntegerEnv('MAX_MESSAGE_BYTES', maxMessageBytesLimit),
 };
 const ports = { archiveRawMessage, acceptMessage };
 const metricByAck = { AA: 'MessagesAccepted', AR: 'MessagesRejected', AE: 'MessagesErrored' } as const;
@@ -29,7 +30,13 @@ export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayPr
   const result = await ingestHl7(bodyBytes(event), new Date(), ports, settings);
   for (const message of result.messages) {
     metrics.addMetric(metricByAck[message.ackCode], MetricUnit.Count, 1);
-    logger.info('hl7 message', { ...message, archiveKey: result.archiveKey });
+    if (message.reusedControlId) {
+      // Stored as a new message; the sender's control ids are not unique (audited in the table).
+      metrics.addMetric('ControlIdReused', MetricUnit.Count, 1);
+      logger.warn('control id reused with other content', { ...message, archiveKey: result.archiveKey });
+    } else {
+      logger.info('hl7 message', { ...message, archiveKey: result.archiveKey });
+    }
   }
   metrics.publishStoredMetrics();
   return {

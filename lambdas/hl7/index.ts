@@ -4,11 +4,12 @@
  */
 export type { AckOutcome } from './ack.js';
 export { buildAck, buildBatchAck, formatHl7Time } from './ack.js';
+export { messageContentHash } from './content-hash.js';
 export { encodeMessage } from './encode.js';
 export type { ErrorCode } from './error-codes.js';
 export { errorCodes, errorCodeText } from './error-codes.js';
 export { defaultDelimiters } from './header.js';
-export { defaultMaxBytes, readHl7 } from './read.js';
+export { maxMessageBytesLimit, readHl7 } from './read.js';
 export type { TimestampReading } from './timestamp.js';
 export { parseHl7Timestamp } from './timestamp.js';
 export type {

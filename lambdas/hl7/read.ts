@@ -9,7 +9,20 @@ import { readMessage } from './message.js';
 import { readText } from './split.js';
 import type { MessageReadResult, ReadOptions, ReadResult } from './types.js';
 
-export const defaultMaxBytes = 1_048_576;
+/**
+ * The largest message the ingest function can be handed and still answer,
+ * and the default limit. API Gateway passes an HL7 body to Lambda
+ * base64-encoded (binary media types), 4/3 of its size, inside a JSON event,
+ * and Lambda refuses a synchronous event over 6 MB (API Gateway's own 10 MB
+ * limit never binds first): 4 MiB is 5.33 MiB encoded, leaving room for the
+ * headers and request context. A larger body never reaches the function.
+ */
+export const maxMessageBytesLimit = 4 * 1024 * 1024;
+
+function describeBytes(bytes: number): string {
+  const mebibytes = bytes / (1024 * 1024);
+  return Number.isInteger(mebibytes) ? `${bytes} bytes (${mebibytes} MiB)` : `${bytes} bytes`;
+}
 
 /** UTF-8 length of a string, counting only as far as needed to compare with `limit`. */
 function exceedsUtf8Bytes(text: string, limit: number): boolean {
@@ -46,7 +59,7 @@ function oversize(input: Uint8Array | string, maxBytes: number): ReadResult {
         severity: 'F',
         segment: 'MSH',
         sequence: 1,
-        text: `Message exceeds the size limit of ${maxBytes} bytes`,
+        text: `Message exceeds the size limit of ${describeBytes(maxBytes)}`,
       },
     ],
   };
@@ -117,7 +130,7 @@ function internalError(error: unknown, input: Uint8Array | string): ReadResult {
 /** Reads and validates HL7 v2 (ER7) input: one message, MLLP frames, or an FHS/BHS batch. Never throws. */
 export function readHl7(input: Uint8Array | string, options: ReadOptions = {}): ReadResult {
   try {
-    const maxBytes = options.maxBytes ?? defaultMaxBytes;
+    const maxBytes = options.maxBytes ?? maxMessageBytesLimit;
     const tooLarge =
       typeof input === 'string' ? exceedsUtf8Bytes(input, maxBytes) : input.byteLength > maxBytes;
     if (tooLarge) return oversize(input, maxBytes);

@@ -106,6 +106,6 @@ export interface ReadResult {
 }
 
 export interface ReadOptions {
-  /** Largest accepted input in bytes (UTF-8 length for a string); default 1048576 (1 MiB). */
+  /** Largest accepted input in bytes (UTF-8 length for a string); default `maxMessageBytesLimit` (4 MiB). */
   maxBytes?: number;
 }

@@ -18,12 +18,10 @@ import {
   rulesConfigSchema,
 } from '../../lambdas/config/rules-config.js';
 import type { NotificationEvent, Severity } from '../../lambdas/domain/alerts.js';
+import { maxMessageBytesLimit } from '../../lambdas/hl7/index.js';
 
 /** Where the checked-in hospital files live. */
 export const hospitalsDirectory = fileURLToPath(new URL('../../config/hospitals/', import.meta.url));
-
-/** API Gateway refuses request bodies above 10 MB, so a larger limit could never apply. */
-export const apiGatewayMaxBodyBytes = 10 * 1024 * 1024;
 
 export const notificationEvents = [
   'opened',
@@ -149,7 +147,15 @@ export const hospitalConfigSchema = z
       })
       .strict(),
     sweepEveryMinutes: z.number().int().min(1).max(60).default(5),
-    maxMessageBytes: z.number().int().min(1024).max(apiGatewayMaxBodyBytes).default(1_048_576),
+    maxMessageBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(maxMessageBytesLimit)
+      .default(maxMessageBytesLimit)
+      .describe(
+        'Largest HL7 body accepted, in bytes; larger ones are answered AR. At most 4 MiB: the body reaches Lambda base64-encoded and Lambda refuses events over 6 MB.',
+      ),
   })
   .strict();
 

@@ -8,9 +8,11 @@
  * (no PHI in logs) and X-Ray everywhere. A resource policy lets only the
  * configured sender roles post HL7; an optional custom domain adds mutual TLS.
  *
- * Body size: API Gateway refuses bodies over 10 MB; the ingest handler
- * enforces the hospital's smaller `maxMessageBytes` (MAX_MESSAGE_BYTES) and
- * answers AR above it.
+ * Body size: API Gateway refuses bodies over 10 MB, and Lambda events over
+ * 6 MB, which the body reaches base64-encoded (4/3 larger); the ingest
+ * handler enforces the hospital's `maxMessageBytes` (MAX_MESSAGE_BYTES, at
+ * most 4 MiB so that every body under it reaches the function) and answers
+ * AR above it.
  */
 import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';

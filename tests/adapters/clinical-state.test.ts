@@ -10,7 +10,12 @@ import { parseRulesConfig } from '../../lambdas/config/rules-config.js';
 import type { ClinicalRecord, PatientRef } from '../../lambdas/domain/records.js';
 import { applyRecords } from '../../lambdas/patient/clinical-state.js';
 import { localServicesTimeoutMs, useLocalServices } from '../support/local-services.js';
-import { syntheticPatient, uniqueControlId, warfarinOrder } from '../support/synthetic-records.js';
+import {
+  messageIdentity,
+  syntheticPatient,
+  uniqueControlId,
+  warfarinOrder,
+} from '../support/synthetic-records.js';
 
 const config = parseRulesConfig({ timeZone: 'America/Chicago' });
 
@@ -22,6 +27,7 @@ function orderMessage(patient: PatientRef, records: ClinicalRecord[]) {
   const controlId = uniqueControlId();
   const receivedAt = new Date().toISOString();
   return {
+    ...messageIdentity(),
     facility: 'DIALYSIS_EAST',
     controlId,
     receivedAt,

@@ -19,6 +19,7 @@ import { localServicesTimeoutMs, useLocalServices } from '../support/local-servi
 import {
   calciphylaxisDiagnosis,
   calciumObservation,
+  messageIdentity,
   openAlert,
   syntheticPatient,
   uniqueControlId,
@@ -76,6 +77,7 @@ async function recordingDynamoCalls<T>(
 function message(patient: PatientRef, records: ClinicalRecord[]) {
   const controlId = uniqueControlId();
   return {
+    ...messageIdentity(),
     facility: 'DIALYSIS_EAST',
     controlId,
     receivedAt: '2026-07-27T00:00:05.000Z',

@@ -3,6 +3,7 @@
  * admin rely on (exactly-once acceptance, a bounded history read, alert writes
  * that cannot double-open or lose an update, the open-alert and cohort lists).
  */
+import { createHash } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
@@ -46,10 +47,15 @@ const rulesConfig = parseRulesConfig({ timeZone: 'America/Chicago' });
 const receivedAt = '2026-07-27T00:00:05.000Z';
 const window = { historyDays: 400, now: '2026-08-01T00:00:00.000Z' };
 
+/** A stand-in for the SHA-256 of the message the core computes (MSH-7 aside). */
+const contentHash = (content: string) => createHash('sha256').update(content).digest('hex');
+
 function message(patient: PatientRef, records: ClinicalRecord[], controlId = uniqueControlId()) {
   return {
+    sendingApplication: 'LAB',
     facility: 'DIALYSIS_EAST',
     controlId,
+    contentHash: contentHash(JSON.stringify(records)),
     receivedAt,
     archiveKey: `raw/2026/07/27/${receivedAt}-abc.hl7`,
     patient,
@@ -89,7 +95,7 @@ describe('acceptMessage', () => {
       input.records[0],
     );
 
-    const duplicateItem = await rawItem(`MSG#DIALYSIS_EAST#${input.controlId}`, 'MSG');
+    const duplicateItem = await rawItem(`MSG#LAB#DIALYSIS_EAST#${input.controlId}`, 'MSG');
     const expectedExpiry = Math.floor(Date.now() / 1000) + 30 * 86_400;
     expect(duplicateItem?.itemType).toBe('message');
     expect(Math.abs(Number(duplicateItem?.expiresAt) - expectedExpiry)).toBeLessThan(120);
@@ -103,6 +109,83 @@ describe('acceptMessage', () => {
     const fromOtherFacility = await acceptMessage({ ...input, facility: 'DIALYSIS_WEST' });
 
     expect(fromOtherFacility.outcome).toBe('stored');
+  });
+
+  it('accepts the same control id from another sending application at the same facility', async () => {
+    const patient = syntheticPatient();
+    const input = message(patient, [calciumObservation()]);
+    await acceptMessage(input);
+
+    const fromPharmacy = await acceptMessage({ ...input, sendingApplication: 'PHARMACY' });
+
+    expect(fromPharmacy.outcome).toBe('stored');
+  });
+
+  describe('a control id reused with other content (a restarted engine)', () => {
+    it('stores the later message with record keys of its own and audits the reuse; each resend is a duplicate', async () => {
+      const patient = syntheticPatient();
+      const first = message(patient, [calciumObservation()]);
+      const laterRecords = [calciumObservation({ calciumMgDl: 6.1, controlId: first.controlId })];
+      const later = {
+        ...first,
+        receivedAt: '2026-07-28T08:00:00.000Z',
+        archiveKey: 'raw/2026/07/28/later.hl7',
+        records: laterRecords,
+        contentHash: contentHash('other content'),
+      };
+
+      const stored = await acceptMessage(first);
+      const reused = await acceptMessage(later);
+
+      expect(reused).toMatchObject({
+        outcome: 'stored',
+        reusedControlId: { first: { receivedAt, archiveKey: first.archiveKey } },
+      });
+      const firstIds = stored.outcome === 'stored' ? stored.storedRecords.map((r) => r.recordId) : [];
+      const laterIds = reused.outcome === 'stored' ? reused.storedRecords.map((r) => r.recordId) : [];
+      // Same time, facility, control id and OBX-1: only the content hash keeps the keys apart.
+      expect(laterIds).toEqual([`${firstIds[0]}#R${later.contentHash.slice(0, 16)}`]);
+      const history = await loadPatient(patient.namespace, patient.mrn, window);
+      expect(
+        history.records.map((r) => (r.record.kind === 'observation' ? r.record.rawValue : '')).sort(),
+      ).toEqual(['6.1', '7.2']);
+
+      const audit = await raw.send(
+        new QueryCommand({
+          TableName: process.env.TABLE_NAME,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
+          ExpressionAttributeValues: {
+            ':pk': `MSG#LAB#DIALYSIS_EAST#${first.controlId}`,
+            ':audit': 'AUDIT#',
+          },
+        }),
+      );
+      expect(audit.Items).toEqual([
+        expect.objectContaining({
+          sk: `AUDIT#${later.receivedAt}#${later.contentHash.slice(0, 16)}`,
+          itemType: 'messageAudit',
+          event: 'controlIdReused',
+          receivedAt: later.receivedAt,
+          archiveKey: later.archiveKey,
+          contentHash: later.contentHash,
+          firstReceivedAt: receivedAt,
+          firstArchiveKey: first.archiveKey,
+          firstContentHash: first.contentHash,
+          patientPk: `PATIENT#${patient.namespace}#${patient.mrn}`,
+        }),
+      ]);
+      expect(audit.Items?.[0]?.expiresAt).toBeUndefined();
+
+      expect(await acceptMessage({ ...first, receivedAt: '2026-07-29T00:00:00.000Z' })).toEqual({
+        outcome: 'duplicate',
+        original: { receivedAt, archiveKey: first.archiveKey },
+      });
+      expect(await acceptMessage({ ...later, receivedAt: '2026-07-29T00:00:00.000Z' })).toEqual({
+        outcome: 'duplicate',
+        original: { receivedAt: later.receivedAt, archiveKey: later.archiveKey },
+      });
+      expect((await loadPatient(patient.namespace, patient.mrn, window)).records).toHaveLength(2);
+    });
   });
 
   it('keeps two results whose OBX-1 restarts under a second OBR at the same time as two records', async () => {
@@ -134,6 +217,69 @@ describe('acceptMessage', () => {
     expect(item?.itemType).toBe('observation');
     expect(size).toBeGreaterThan(100);
     expect(size).toBeLessThan(1024);
+  });
+
+  describe('a result too large for one item (an embedded PDF report, OBX-2 ED)', () => {
+    const pdf = 'JVBERi0xLjQK'.repeat(180_000); // 2.16 MB of base64, as an ED value carries it
+
+    it('keeps the observation with a pointer to the archived message and a preview of the value', async () => {
+      const patient = syntheticPatient();
+      const report = calciumObservation({
+        analyte: undefined,
+        loinc: undefined,
+        code: '11502-2',
+        valueType: 'ED',
+        rawValue: `^application^pdf^Base64^${pdf}`,
+        value: undefined,
+        canonical: undefined,
+        setId: '2',
+        observedAt: '2026-07-26T23:50:00.000Z',
+      });
+      const input = message(patient, [calciumObservation(), report]);
+
+      const result = await acceptMessage(input);
+
+      expect(result.outcome).toBe('stored');
+      const recordId = result.outcome === 'stored' ? (result.storedRecords[1]?.recordId ?? '') : '';
+      const item = await rawItem(`PATIENT#${patient.namespace}#${patient.mrn}`, recordId);
+      expect(item?.byReference).toEqual({
+        archiveKey: input.archiveKey,
+        controlId: input.controlId,
+        segment: 'OBX',
+        sequence: 2,
+        rawValueCharacters: report.rawValue.length,
+      });
+      expect(String(item?.record).length).toBeLessThan(4096);
+      const history = await loadPatient(patient.namespace, patient.mrn, window);
+      const kept = history.records.find((stored) => stored.recordId === recordId)?.record;
+      expect(kept).toMatchObject({ kind: 'observation', code: '11502-2', valueType: 'ED', setId: '2' });
+      expect(kept?.kind === 'observation' ? kept.rawValue : '').toBe(`${report.rawValue.slice(0, 256)}…`);
+    });
+
+    it('keeps long comments (NTE) by reference too', async () => {
+      const patient = syntheticPatient();
+      const notes = Array.from({ length: 900 }, (_, line) =>
+        `Line ${line} of a long narrative report. `.repeat(12),
+      );
+      const input = message(patient, [calciumObservation({ notes })]);
+
+      const result = await acceptMessage(input);
+
+      const recordId = result.outcome === 'stored' ? (result.storedRecords[0]?.recordId ?? '') : '';
+      const item = await rawItem(`PATIENT#${patient.namespace}#${patient.mrn}`, recordId);
+      expect(item?.byReference).toMatchObject({ sequence: 1, noteCharacters: notes.join('\n').length });
+      expect(JSON.parse(String(item?.record))).toMatchObject({
+        rawValue: '7.2',
+        notes: [`${notes.join('\n').slice(0, 256)}…`],
+      });
+    });
+
+    it('refuses, as not retryable, a record still too large with its values in the archive', async () => {
+      const patient = syntheticPatient();
+      const input = message(patient, [calciumObservation({ referenceRange: 'x'.repeat(500_000) })]);
+
+      await expect(acceptMessage(input)).rejects.toMatchObject({ retryable: false });
+    });
   });
 
   it('updates the profile from the latest message without letting an unknown sex erase a known one', async () => {
@@ -189,6 +335,21 @@ describe('acceptMessage', () => {
       expect((await loadPatient(patient.namespace, patient.mrn, window)).records).toHaveLength(150);
     });
 
+    it('stores a reused control id with other content under keys of its own', async () => {
+      const patient = syntheticPatient();
+      const input = message(patient, manyResults(110));
+      await acceptMessage(input);
+
+      const reused = await acceptMessage({ ...input, contentHash: contentHash('other content') });
+      const again = await acceptMessage({ ...input, contentHash: contentHash('other content') });
+
+      expect(reused.outcome === 'stored' ? reused.reusedControlId?.first?.archiveKey : undefined).toBe(
+        input.archiveKey,
+      );
+      expect(again.outcome).toBe('duplicate');
+      expect((await loadPatient(patient.namespace, patient.mrn, window)).records).toHaveLength(220);
+    });
+
     it('completes on the sender’s retry after a crash before the duplicate-detection item was written', async () => {
       const patient = syntheticPatient();
       const input = message(patient, manyResults(120));
@@ -197,7 +358,7 @@ describe('acceptMessage', () => {
       await raw.send(
         new DeleteCommand({
           TableName: process.env.TABLE_NAME,
-          Key: { pk: `MSG#DIALYSIS_EAST#${input.controlId}`, sk: 'MSG' },
+          Key: { pk: `MSG#LAB#DIALYSIS_EAST#${input.controlId}`, sk: 'MSG' },
         }),
       );
 

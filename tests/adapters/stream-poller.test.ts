@@ -27,6 +27,7 @@ import { localServicesTimeoutMs, useLocalServices } from '../support/local-servi
 import {
   calciphylaxisDiagnosis,
   calciumObservation,
+  messageIdentity,
   openAlert,
   syntheticPatient,
   uniqueControlId,
@@ -73,6 +74,7 @@ function deliveredFor(patient: PatientRef): DynamoDBRecord[] {
 async function storeMessage(patient: PatientRef, records: ClinicalRecord[]): Promise<string[]> {
   const controlId = uniqueControlId();
   const result = await acceptMessage({
+    ...messageIdentity(),
     facility: 'DIALYSIS_EAST',
     controlId,
     receivedAt: new Date().toISOString(),

@@ -37,7 +37,8 @@ describe('table keys', () => {
       'EVENT#AUDIT#2026-07-27T00:00:00.000Z#CALCIUM_LOW-abc',
     );
     expect(notificationSk('CALCIUM_LOW-abc:opened')).toBe('EVENT#NOTIFY#CALCIUM_LOW-abc:opened');
-    expect(messagePk('LAB', 'CTL1')).toBe('MSG#LAB#CTL1');
+    expect(messagePk('LAB', 'CENTRAL', 'CTL1')).toBe('MSG#LAB#CENTRAL#CTL1');
+    expect(messagePk('', 'CENTRAL', 'CTL1')).not.toBe(messagePk('CENTRAL', '', 'CTL1'));
     expect(alertSk('RESULT_UNREADABLE', 'HIST#x')).toBe('STATE#ALERT#RESULT_UNREADABLE#HIST%23x');
   });
 

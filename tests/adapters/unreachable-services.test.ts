@@ -15,7 +15,7 @@ import {
   StoreRequestRejectedError,
   StoreUnavailableError,
 } from '../../lambdas/adapters/store.js';
-import { calciumObservation, syntheticPatient } from '../support/synthetic-records.js';
+import { calciumObservation, messageIdentity, syntheticPatient } from '../support/synthetic-records.js';
 
 beforeAll(async () => {
   // A port nobody listens on: connection refused, as when DynamoDB or SNS is unreachable.
@@ -33,6 +33,7 @@ beforeAll(async () => {
 });
 
 const input = () => ({
+  ...messageIdentity(),
   facility: 'DIALYSIS_EAST',
   controlId: 'CTL-FAULT-1',
   receivedAt: '2026-07-27T00:00:05.000Z',

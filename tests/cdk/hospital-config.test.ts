@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../lambdas/config/rules-config.js';
+import { maxMessageBytesLimit } from '../../lambdas/hl7/index.js';
 import {
   type HospitalConfigInput,
   loadHospitalConfig,
@@ -57,7 +58,7 @@ describe('hospital configuration: the example hospital', () => {
     );
     expect(minimal.feedSilenceMinutes).toBe(60);
     expect(minimal.sweepEveryMinutes).toBe(5);
-    expect(minimal.maxMessageBytes).toBe(1_048_576);
+    expect(minimal.maxMessageBytes).toBe(maxMessageBytesLimit);
     expect(minimal.rules.pagePhi).toBe('minimal');
   });
 
@@ -127,8 +128,11 @@ describe('hospital configuration: a bad value fails naming the file and the key'
     ['feedSilenceMinutes: Too small', (c: Record<string, unknown>) => (c.feedSilenceMinutes = 4)],
     ['feedSilenceMinutes: Too big', (c: Record<string, unknown>) => (c.feedSilenceMinutes = 1441)],
     ['sweepEveryMinutes', (c: Record<string, unknown>) => (c.sweepEveryMinutes = 0)],
-    // API Gateway refuses bodies over 10 MB: a larger limit could never apply.
-    ['maxMessageBytes: Too big', (c: Record<string, unknown>) => (c.maxMessageBytes = 10 * 1024 * 1024 + 1)],
+    // Lambda refuses events over 6 MB and the body travels base64-encoded: a larger limit could never apply.
+    [
+      'maxMessageBytes: Too big',
+      (c: Record<string, unknown>) => (c.maxMessageBytes = maxMessageBytesLimit + 1),
+    ],
     ['senders.iamRoleArns: Too small', (c: Record<string, unknown>) => (c.senders = { iamRoleArns: [] })],
     [
       'senders.iamRoleArns.0',

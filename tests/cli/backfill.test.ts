@@ -12,6 +12,7 @@ import type { ClinicalRecord, PatientRef } from '../../lambdas/domain/records.js
 import { localServicesTimeoutMs, useLocalServices } from '../support/local-services.js';
 import {
   calciphylaxisDiagnosis,
+  messageIdentity,
   syntheticPatient,
   uniqueControlId,
   warfarinOrder,
@@ -25,6 +26,7 @@ beforeAll(async () => {
 async function storeAsBefore(patient: PatientRef, records: ClinicalRecord[], receivedAt: string) {
   const controlId = uniqueControlId();
   await acceptMessage({
+    ...messageIdentity(),
     facility: 'DIALYSIS_EAST',
     controlId,
     receivedAt,

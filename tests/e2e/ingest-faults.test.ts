@@ -4,13 +4,21 @@
  * and nothing of the message is half-written. A real fault, not a mock: the
  * handler's DynamoDB endpoint is a port nobody listens on, while the archive
  * and the checks below use the run's real DynamoDB Local and S3 emulator.
+ * DynamoDB refusing the request itself (a permanent error, injected: no real
+ * table refuses on demand) is answered AR, the answer that ends a retry loop.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../bin/local/free-port.js';
 import { getRawMessage, listRawMessages } from '../../lambdas/adapters/archive.js';
@@ -86,9 +94,44 @@ describe('ingest while DynamoDB is unreachable', () => {
     const duplicateMarker = await realDynamoDb.send(
       new GetCommand({
         TableName: tableName,
-        Key: { pk: messagePk('E2E DIALYSIS', controlId), sk: messageSk },
+        Key: { pk: messagePk('LAB', 'E2E DIALYSIS', controlId), sk: messageSk },
       }),
     );
     expect(duplicateMarker.Item).toBeUndefined();
+  });
+});
+
+describe('ingest when DynamoDB refuses the message itself', () => {
+  it('answers AR with HTTP 400 and the reason once, not AE on every retry; the raw bytes are archived', async () => {
+    const controlId = newControlId();
+    const message = calciumResult(newMrn(), '7.2', 'mg/dL', { controlId });
+    const dynamo = mockClient(DynamoDBDocumentClient);
+    dynamo.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({
+        message: 'Transaction cancelled',
+        $metadata: { httpStatusCode: 400 },
+        CancellationReasons: [{ Code: 'None' }, { Code: 'ValidationError' }, { Code: 'None' }],
+      }),
+    );
+    try {
+      const first = await ingest(post(message));
+      const retry = await ingest(post(message));
+
+      for (const response of [first, retry]) {
+        expect(response.statusCode).toBe(400);
+        expect(response.body).toMatch(new RegExp(`\\rMSA\\|AR\\|${controlId}`));
+        expect(response.body).toMatch(
+          /\rERR\|[^\r]*\|207\^Application internal error\^HL70357\|E\|\|\|\|The message cannot be stored \(StoreRequestRejectedError: TransactionCanceledException\) and resending it will not change that/,
+        );
+      }
+    } finally {
+      dynamo.restore();
+    }
+    const today = new Date().toISOString().slice(0, 10).replace(/-/g, '/');
+    const archived: string[] = [];
+    for await (const summary of listRawMessages(`raw/${today}/`)) {
+      archived.push(new TextDecoder().decode((await getRawMessage(summary.key)).bytes));
+    }
+    expect(archived).toContain(message);
   });
 });

@@ -3,8 +3,13 @@
  * stages fail, each is counted in `SweepFailures` (the metric the operations
  * alarm watches), and the invocation still fails so it shows as an error.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../../bin/local/free-port.js';
+import { parseRulesConfig } from '../../lambdas/config/rules-config.js';
+import { writeRulesConfigFile } from '../../lib/config/rules-config-file.js';
 
 beforeAll(async () => {
   const closed = `http://127.0.0.1:${await freePort()}`;
@@ -15,7 +20,10 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_DYNAMODB: closed,
     AWS_ENDPOINT_URL_SNS: closed,
     TABLE_NAME: 'calciphylaxis-alerting',
-    RULES_CONFIG: JSON.stringify({ timeZone: 'America/Chicago' }),
+    RULES_CONFIG_FILE: writeRulesConfigFile(
+      parseRulesConfig({ timeZone: 'America/Chicago' }),
+      mkdtempSync(join(tmpdir(), 'rules-')),
+    ),
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Hl7Error, MessageReadResult } from '../../lambdas/hl7/index.js';
-import { readHl7 } from '../../lambdas/hl7/index.js';
+import { maxMessageBytesLimit, readHl7 } from '../../lambdas/hl7/index.js';
 import { mshLine, oruMessage } from './messages.js';
 
 function rejection(input: string | Uint8Array, maxBytes?: number): Extract<MessageReadResult, { ok: false }> {
@@ -212,10 +212,17 @@ describe('size limit', () => {
     expect(rejection(accented, bytes - 1).errors[0]?.code).toBe('104');
   });
 
-  it('defaults to 1 MiB', () => {
-    const padding = `NTE|1|L|${'x'.repeat(1_048_576)}`;
-    expect(rejection(oruMessage({ body: [padding] })).errors[0]?.code).toBe('104');
-    const fits = `NTE|1|L|${'x'.repeat(1_000_000)}`;
+  it('defaults to 4 MiB, the most the ingest function can be handed and answer', () => {
+    expect(maxMessageBytesLimit).toBe(4 * 1024 * 1024);
+    // API Gateway hands the body to Lambda base64-encoded (4/3 larger) inside a JSON event, and
+    // Lambda refuses a synchronous event over 6 MB: the encoded limit leaves room for the rest.
+    const lambdaPayloadLimit = 6 * 1024 * 1024;
+    expect(Math.ceil(maxMessageBytesLimit / 3) * 4 + 256 * 1024).toBeLessThan(lambdaPayloadLimit);
+    const padding = `NTE|1|L|${'x'.repeat(maxMessageBytesLimit)}`;
+    const tooLarge = rejection(oruMessage({ body: [padding] })).errors[0];
+    expect(tooLarge?.code).toBe('104');
+    expect(tooLarge?.text).toBe('Message exceeds the size limit of 4194304 bytes (4 MiB)');
+    const fits = `NTE|1|L|${'x'.repeat(maxMessageBytesLimit - 1000)}`;
     expect(readHl7(oruMessage({ body: [fits] })).messages[0]?.ok).toBe(true);
   });
 });

@@ -29,6 +29,11 @@ export function uniqueControlId(): string {
   return `CTL${randomUUID().replaceAll('-', '').slice(0, 16)}`;
 }
 
+/** What acceptMessage tells messages with one control id apart by: the sending application and a content hash of its own. */
+export function messageIdentity(): { sendingApplication: string; contentHash: string } {
+  return { sendingApplication: 'LAB', contentHash: randomUUID().replaceAll('-', '').repeat(2) };
+}
+
 export function calciumObservation(
   overrides: Partial<Observation> & { calciumMgDl?: number; controlId?: string } = {},
 ): Observation {

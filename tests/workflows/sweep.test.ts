@@ -15,7 +15,12 @@ import { evaluateItem } from '../../lambdas/workflows/evaluate.js';
 import type { NotificationPorts, PatientPorts, WorkflowSettings } from '../../lambdas/workflows/ports.js';
 import { patientLogId, runSweep, type SweepPorts } from '../../lambdas/workflows/sweep.js';
 import { localServicesTimeoutMs, useLocalServices } from '../support/local-services.js';
-import { calciumObservation, syntheticPatient, uniqueControlId } from '../support/synthetic-records.js';
+import {
+  calciumObservation,
+  messageIdentity,
+  syntheticPatient,
+  uniqueControlId,
+} from '../support/synthetic-records.js';
 
 const settings: WorkflowSettings = {
   config: parseRulesConfig({ timeZone: 'America/Chicago' }),
@@ -54,6 +59,7 @@ async function criticalPatient(at: Date): Promise<PatientRef> {
   );
   const controlId = uniqueControlId();
   const accepted = await store.acceptMessage({
+    ...messageIdentity(),
     facility: patient.facility,
     controlId,
     receivedAt: at.toISOString(),
