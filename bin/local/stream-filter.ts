@@ -63,7 +63,8 @@ function matches(value: unknown, pattern: FilterPattern): boolean {
     if (Array.isArray(rule)) {
       return (rule as readonly FilterValue[]).some((allowed) => valueMatches(actual, allowed, present));
     }
-    return present && matches(actual, rule as FilterPattern);
+    // An absent object matches only leaves that ask for absence (`{ exists: false }`), as in Lambda.
+    return matches(present ? actual : {}, rule as FilterPattern);
   });
 }
 

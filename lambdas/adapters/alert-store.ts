@@ -127,15 +127,19 @@ export async function applyAlertChanges({ changes, audit, outbox = [] }: AlertCh
       action: { Put: { TableName: tableName, Item: alertEpisodeItem(alert) } },
     });
   }
+  // Two transitions of one alert in one change (a merge moves an acknowledged alert: opened, then
+  // acknowledged) share a time: the second and later get `#2`, `#3`, ... so neither is lost.
+  const auditKeys = new Map<string, number>();
   for (const event of audit) {
     const patient = patientByAlert.get(event.alertId);
     if (patient === undefined) {
       throw new InvalidStoreRequestError(`Audit event for alert ${event.alertId} has no matching change`);
     }
-    actions.push({
-      alertId: event.alertId,
-      action: { Put: { TableName: tableName, Item: auditItem(patient, event) } },
-    });
+    const item = auditItem(patient, event);
+    const count = (auditKeys.get(String(item.sk)) ?? 0) + 1;
+    auditKeys.set(String(item.sk), count);
+    if (count > 1) item.sk = `${String(item.sk)}#${count}`;
+    actions.push({ alertId: event.alertId, action: { Put: { TableName: tableName, Item: item } } });
   }
   const queuedAt = new Date().toISOString();
   outbox.forEach((notification, position) => {

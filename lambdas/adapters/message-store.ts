@@ -3,7 +3,7 @@
  * profile and one item per record, written so that an `AA` is only ever sent
  * for a message that is completely stored.
  */
-import { BatchWriteCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { ClinicalRecord, PatientRef, StoredRecord } from '../domain/records.js';
 import type { ClinicalState } from '../patient/clinical-state.js';
 import { dynamoDocumentClient } from './aws-clients.js';
@@ -16,8 +16,8 @@ import {
   setCohortIndex,
   tooManyClinicalStateConflicts,
 } from './clinical-state-store.js';
-import { cancellationReasons, maxTransactionItems, storeSettings } from './store-context.js';
-import { InvalidStoreRequestError, StoreUnavailableError, storeErrorFrom } from './store-errors.js';
+import { cancellationReasons, maxTransactionItems, putInBatches, storeSettings } from './store-context.js';
+import { InvalidStoreRequestError, storeErrorFrom } from './store-errors.js';
 import { type Item, patientKeyOf, recordItems } from './store-items.js';
 import {
   controlIdReusedAuditSk,
@@ -30,9 +30,6 @@ import {
   ttlAttribute,
 } from './table-layout.js';
 import { UpdateBuilder } from './update-expression.js';
-
-/** DynamoDB's limit on puts in one BatchWriteItem. */
-const batchWriteLimit = 25;
 
 export interface AcceptMessageInput {
   /** MSH-3 as sent: with MSH-4 and MSH-10, who numbered the control id. */
@@ -231,7 +228,7 @@ async function storeInSlot(input: AcceptMessageInput, slot: MessageSlot, now: nu
   if (!fitsOneTransaction) {
     const heldBy = await findLiveMessage(message, now);
     if (heldBy !== undefined) return { outcome: 'taken', heldBy };
-    await putInBatches(items);
+    await putInBatches('acceptMessage', items);
   }
   const recordPuts = fitsOneTransaction ? items : [];
 
@@ -303,27 +300,5 @@ async function findLiveMessage(message: Item, now: number): Promise<HeldBy | und
     return heldBy;
   } catch (error: unknown) {
     throw storeErrorFrom('acceptMessage', error);
-  }
-}
-
-/** BatchWriteItem in chunks of 25, retrying what DynamoDB leaves unprocessed (throttling) with backoff. */
-async function putInBatches(items: readonly Item[]): Promise<void> {
-  const tableName = storeSettings().tableName;
-  for (let start = 0; start < items.length; start += batchWriteLimit) {
-    let pending = items.slice(start, start + batchWriteLimit).map((item) => ({ PutRequest: { Item: item } }));
-    for (let attempt = 0; pending.length > 0; attempt += 1) {
-      if (attempt > 0) {
-        if (attempt > 6) throw new StoreUnavailableError('acceptMessage', 'UnprocessedItems');
-        await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
-      }
-      try {
-        const result = await dynamoDocumentClient().send(
-          new BatchWriteCommand({ RequestItems: { [tableName]: pending } }),
-        );
-        pending = (result.UnprocessedItems?.[tableName] ?? []) as typeof pending;
-      } catch (error: unknown) {
-        throw storeErrorFrom('acceptMessage', error);
-      }
-    }
   }
 }

@@ -3,13 +3,16 @@
  * (read once from the environment), paging, and reading a cancelled
  * transaction's per-item reasons.
  */
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient, positiveIntegerEnv, requiredEnv } from './aws-clients.js';
-import { storeErrorFrom } from './store-errors.js';
+import { StoreUnavailableError, storeErrorFrom } from './store-errors.js';
 import type { Item } from './store-items.js';
 
 /** DynamoDB's limit on actions in one TransactWriteItems. */
 export const maxTransactionItems = 100;
+
+/** DynamoDB's limit on puts in one BatchWriteItem. */
+const batchWriteLimit = 25;
 
 export interface StoreSettings {
   tableName: string;
@@ -68,4 +71,29 @@ export function cancellationReasons(error: unknown): CancellationReason[] | unde
     }
     return parsed;
   });
+}
+
+/**
+ * Idempotent puts (deterministic keys) in BatchWriteItem chunks of 25, retrying what DynamoDB leaves
+ * unprocessed (throttling) with backoff.
+ */
+export async function putInBatches(operation: string, items: readonly Item[]): Promise<void> {
+  const tableName = storeSettings().tableName;
+  for (let start = 0; start < items.length; start += batchWriteLimit) {
+    let pending = items.slice(start, start + batchWriteLimit).map((item) => ({ PutRequest: { Item: item } }));
+    for (let attempt = 0; pending.length > 0; attempt += 1) {
+      if (attempt > 0) {
+        if (attempt > 6) throw new StoreUnavailableError(operation, 'UnprocessedItems');
+        await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+      }
+      try {
+        const result = await dynamoDocumentClient().send(
+          new BatchWriteCommand({ RequestItems: { [tableName]: pending } }),
+        );
+        pending = (result.UnprocessedItems?.[tableName] ?? []) as typeof pending;
+      } catch (error: unknown) {
+        throw storeErrorFrom(operation, error);
+      }
+    }
+  }
 }

@@ -19,6 +19,7 @@ import {
   diagnosisSk,
   enrolmentSk,
   medicationOrderSk,
+  mergeSk,
   observationSk,
   openAlertsIndex,
   outboxSk,
@@ -89,6 +90,8 @@ function recordSortKey(record: ClinicalRecord, receivedAt: string, medicationInd
       );
     case 'diagnosis':
       return diagnosisSk(sortableTime(record.diagnosedAt, receivedAt), facility, controlId, record.setId);
+    case 'patientMerge':
+      return mergeSk(sortableTime(record.mergedAt, receivedAt), facility, controlId);
   }
 }
 

@@ -3,10 +3,11 @@
  * patient and the clinical record or cohort enrolment that triggered an
  * evaluation. Pure (the image arrives in the Lambda event), no SDK.
  */
+
 import type { AttributeValue } from 'aws-lambda';
 import type { ClinicalRecord, CohortEnrolment, StoredRecord } from '../domain/records.js';
 import type { StoredEnrolment } from './store-items.js';
-import type { PatientKey } from './table-layout.js';
+import { mergedFromAttribute, type PatientKey } from './table-layout.js';
 
 export type StreamImage = Record<string, AttributeValue>;
 
@@ -29,7 +30,8 @@ function text(image: StreamImage, attribute: string): string {
 
 /**
  * The item that started an evaluation (observation, medicationOrder,
- * diagnosis or cohortEnrolment); undefined for any other item type.
+ * diagnosis, patientMerge or cohortEnrolment); undefined for any other item
+ * type and for records a merge copied.
  */
 export function triggeringItemFromImage(image: StreamImage): TriggeringItem | undefined {
   const itemType = image.itemType?.S;
@@ -37,10 +39,13 @@ export function triggeringItemFromImage(image: StreamImage): TriggeringItem | un
     itemType !== 'observation' &&
     itemType !== 'medicationOrder' &&
     itemType !== 'diagnosis' &&
+    itemType !== 'patientMerge' &&
     itemType !== 'cohortEnrolment'
   ) {
     return undefined;
   }
+  // A record copied to the survivor of a merge: the merge itself evaluates the survivor, once.
+  if (image[mergedFromAttribute] !== undefined) return undefined;
   const patient = { namespace: text(image, 'namespace'), mrn: text(image, 'mrn') };
   const recordId = text(image, 'sk');
   let parsed: unknown;

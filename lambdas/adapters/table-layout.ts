@@ -12,6 +12,7 @@
  *     HIST#<observedAt>#OBS#<facility>#<controlId>#<obxSetId>     observation
  *     HIST#<eventAt>#MED#<facility>#<controlId>#<n>               medication order event
  *     HIST#<diagnosedAt>#DX#<facility>#<controlId>#<dg1SetId>     diagnosis
+ *     HIST#<mergedAt>#MRG#<facility>#<controlId>                  patient merge (this patient survives)
  *     STATE#ALERT#<ruleId>#<alertScope>                           current alert (episode) per rule and scope
  *     STATE#ENROL#<at>                                            cohort enrolment or removal
  *     STATE#OUTBOX#<notificationId>                               notification not yet published
@@ -38,6 +39,9 @@
 export const defaultTableName = 'calciphylaxis-alerting';
 
 export const keyAttributes = { partition: 'pk', sort: 'sk' } as const;
+
+/** Set on an item a patient merge copied to the survivor: the partition it was copied from. */
+export const mergedFromAttribute = 'mergedFrom';
 
 /** Attribute DynamoDB's TTL reads (epoch seconds); set on duplicate-detection items. */
 export const ttlAttribute = 'expiresAt';
@@ -132,6 +136,7 @@ export const itemTypes = [
   'observation',
   'medicationOrder',
   'diagnosis',
+  'patientMerge',
   'cohortEnrolment',
   'patient',
   'clinicalState',
@@ -149,16 +154,24 @@ export const evaluationTriggerItemTypes = [
   'observation',
   'medicationOrder',
   'diagnosis',
+  'patientMerge',
   'cohortEnrolment',
 ] as const;
 
 /**
  * The event-source filter of the evaluate function, in Lambda's filter-pattern
  * syntax: the CDK stack and the local stream poller use this one object.
+ * Records a merge copied to the survivor never invoke it: the merge evaluates
+ * the survivor once, on the whole.
  */
 export const evaluationTriggerFilterPattern = {
   eventName: ['INSERT'],
-  dynamodb: { NewImage: { itemType: { S: [...evaluationTriggerItemTypes] } } },
+  dynamodb: {
+    NewImage: {
+      itemType: { S: [...evaluationTriggerItemTypes] },
+      [mergedFromAttribute]: { S: [{ exists: false }] },
+    },
+  },
 } as const;
 
 /** Escapes one key component so `#` only ever separates components. */
@@ -256,6 +269,10 @@ export function diagnosisSk(
   dg1SetId: string,
 ): string {
   return `HIST#${diagnosedAt}#DX#${keyPart(facility)}#${keyPart(controlId)}#${keyPart(dg1SetId)}`;
+}
+
+export function mergeSk(mergedAt: string, facility: string, controlId: string): string {
+  return `HIST#${mergedAt}#MRG#${keyPart(facility)}#${keyPart(controlId)}`;
 }
 
 /** Enrolments are state, not history: every one counts however old (few per patient). */

@@ -169,7 +169,20 @@ export interface Diagnosis {
   setId: string;
 }
 
-export type ClinicalRecord = Observation | MedicationOrderEvent | Diagnosis;
+/**
+ * A patient merge (ADT A40, A34, A18): the prior identifier (MRG-1) is retired and everything
+ * stored under it now belongs to the message's patient (PID-3), the survivor.
+ */
+export interface PatientMerge {
+  kind: 'patientMerge';
+  source: MessageSource;
+  /** The retired identifier, in its namespace (MRG-1, after the hospital's aliases). */
+  prior: { namespace: string; mrn: string };
+  /** EVN-2, else MSH-7. */
+  mergedAt: string;
+}
+
+export type ClinicalRecord = Observation | MedicationOrderEvent | Diagnosis | PatientMerge;
 
 /** An administrator's enrolment in (or removal from) the cohort. */
 export interface CohortEnrolment {

@@ -10,19 +10,18 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 import { PublishError } from '../adapters/publisher.js';
 import { type StreamImage, triggeringItemFromImage } from '../adapters/store.js';
 import { evaluateItem } from '../workflows/evaluate.js';
-import { notificationPorts, patientPorts, workflowSettings } from './ports.js';
+import { evaluationPorts, workflowSettings } from './ports.js';
 import { clock, logger, metrics } from './runtime.js';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 const settings = workflowSettings();
-const ports = { ...patientPorts, ...notificationPorts };
 
 async function evaluateRecord(record: DynamoDBRecord): Promise<void> {
   const image = record.dynamodb?.NewImage as StreamImage | undefined;
   const item = image === undefined ? undefined : triggeringItemFromImage(image);
   if (item === undefined) return; // not a triggering item (the event filter should have dropped it)
   try {
-    const summary = await evaluateItem(item, ports, settings, clock);
+    const summary = await evaluateItem(item, evaluationPorts, settings, clock);
     metrics.addMetric('NotificationsPublished', MetricUnit.Count, summary.published);
     for (const ruleError of summary.ruleErrors) {
       logger.error('rule failed', {

@@ -6,6 +6,12 @@
 import { ackLinkBaseUrlOf, ackLinkBaseUrlVariable } from '../ack-links/links.js';
 import { ackLinkKey } from '../adapters/ack-link-key.js';
 import { positiveIntegerEnv, requiredEnv } from '../adapters/aws-clients.js';
+import {
+  readClinicalState,
+  readWholeRecord,
+  replaceClinicalState,
+} from '../adapters/clinical-state-store.js';
+import { copyPatientRecords } from '../adapters/merge-store.js';
 import { publishNotification } from '../adapters/publisher.js';
 import * as store from '../adapters/store.js';
 import {
@@ -15,6 +21,7 @@ import {
 } from '../alerts/escalation.js';
 import type { Topic } from '../domain/alerts.js';
 import type { AdminPorts } from '../workflows/admin.js';
+import type { EvaluationPorts } from '../workflows/evaluate.js';
 import type { NotificationPorts, PatientPorts, WorkflowSettings } from '../workflows/ports.js';
 import { hospitalRulesConfig } from './runtime.js';
 
@@ -55,6 +62,16 @@ export const notificationPorts: NotificationPorts = {
 export const patientPorts: PatientPorts = {
   loadPatient: store.loadPatient,
   getPatientProfile: store.getPatientProfile,
+};
+
+/** The evaluate function's ports: the patient, the notifications, and what a patient merge moves. */
+export const evaluationPorts: EvaluationPorts = {
+  ...patientPorts,
+  ...notificationPorts,
+  copyPatientRecords,
+  readWholeRecord,
+  readClinicalState,
+  replaceClinicalState,
 };
 
 export const adminPorts: AdminPorts = {

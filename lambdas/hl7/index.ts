@@ -24,6 +24,7 @@ export type {
   ReadResult,
 } from './types.js';
 export {
+  adtMergeEvents,
   isSupportedVersion,
   type SupportedMessageCode,
   supportedEventsOf,

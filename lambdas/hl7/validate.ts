@@ -24,14 +24,18 @@ const adtPatientEvents = [
 ] as const;
 
 /**
- * ADT events that change whom records belong to (swap, merge, link, move,
- * identifier change). Reading their PID as a plain update would file the
- * patient's records under the wrong identifier, so they are answered AR 201
- * until they are applied as what they are.
+ * Patient merges: everything stored under the prior identifier (MRG-1) moves to the surviving
+ * one (PID-3). A18 is the v2.3 "merge patient information", kept where senders still use it.
+ */
+export const adtMergeEvents: ReadonlySet<string> = new Set(['A40', 'A34', 'A18']);
+
+/**
+ * Other ADT events that change whom records belong to (swap, link, move, identifier change).
+ * Reading their PID as a plain update would file the patient's records under the wrong
+ * identifier, so they are answered AR 201.
  */
 export const adtIdentityEvents: ReadonlySet<string> = new Set([
-  ...['A17', 'A18', 'A24', 'A30', 'A34', 'A36', 'A37', 'A39', 'A40', 'A43', 'A44', 'A45', 'A46'],
-  ...['A47', 'A48'],
+  ...['A17', 'A24', 'A30', 'A36', 'A37', 'A39', 'A43', 'A44', 'A45', 'A46', 'A47', 'A48'],
 ]);
 
 /**
@@ -45,7 +49,7 @@ export const supportedMessageTypes = {
   RDS: ['O13', 'O01'],
   RAS: ['O17', 'O01'],
   OMP: ['O09'],
-  ADT: adtPatientEvents,
+  ADT: [...adtPatientEvents, ...adtMergeEvents],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
 export type SupportedMessageCode = keyof typeof supportedMessageTypes;

@@ -7,6 +7,7 @@
 import type { RulesConfig } from '../config/rules-config.js';
 import type { ClinicalRecord, MessageSource, PatientRef } from '../domain/records.js';
 import {
+  adtMergeEvents,
   type Hl7Error,
   type Hl7Message,
   type SupportedMessageCode,
@@ -16,6 +17,7 @@ import {
 import type { ModelContext } from './context.js';
 import { modelDiagnoses } from './diagnoses.js';
 import { first, placedSegments } from './fields.js';
+import { modelMerge } from './merges.js';
 import { modelObservations } from './observations.js';
 import { modelMedicationOrders, type OrderMessageCode } from './orders.js';
 import { modelPatient } from './patient.js';
@@ -30,7 +32,11 @@ export interface ModelledMessage {
 
 export type ModelResult = { ok: true; modelled: ModelledMessage } | { ok: false; errors: Hl7Error[] };
 
-type Content = { kind: 'results' } | { kind: 'orders'; code: OrderMessageCode } | { kind: 'diagnoses' };
+type Content =
+  | { kind: 'results' }
+  | { kind: 'orders'; code: OrderMessageCode }
+  | { kind: 'diagnoses' }
+  | { kind: 'merge' };
 
 /**
  * What each accepted message type carries. The events accepted per type are
@@ -68,7 +74,9 @@ function contentOf(message: Hl7Message, problems: Problems): Content | undefined
     );
     return undefined;
   }
-  return contentByCode[code as SupportedMessageCode];
+  return code === 'ADT' && adtMergeEvents.has(event)
+    ? { kind: 'merge' }
+    : contentByCode[code as SupportedMessageCode];
 }
 
 function sourceOf(message: Hl7Message, readTime: TimeReader): MessageSource {
@@ -92,6 +100,8 @@ function recordsOf(context: ModelContext, content: Content): ClinicalRecord[] {
       return modelMedicationOrders(context, content.code);
     case 'diagnoses':
       return modelDiagnoses(context);
+    case 'merge':
+      return modelMerge(context);
   }
 }
 

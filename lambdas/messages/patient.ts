@@ -15,12 +15,12 @@ interface IdentifierRepetition {
   type: string;
 }
 
-function identifiers(pid: Hl7Segment): IdentifierRepetition[] {
-  return pid
-    .repetitions(3)
+function identifiers(segment: Hl7Segment, field: number): IdentifierRepetition[] {
+  return segment
+    .repetitions(field)
     .map((components) => ({
       id: (components[0] ?? []).join('&').trim(),
-      // PID-3.4 is an HD (namespace&OID&type): the namespace id is its first subcomponent.
+      // CX.4 is an HD (namespace&OID&type): the namespace id is its first subcomponent.
       authority: (components[3]?.[0] ?? '').trim(),
       type: (components[4]?.[0] ?? '').trim().toUpperCase(),
     }))
@@ -36,16 +36,24 @@ function applyAlias(namespace: string, aliases: Readonly<Record<string, string>>
   return Object.hasOwn(aliases, namespace) ? (aliases[namespace] ?? namespace) : namespace;
 }
 
-/** The patient of the message's (only) PID, or undefined with the problem recorded. */
-export function modelPatient(context: ModelContext, pid: Hl7Segment): PatientRef | undefined {
+/**
+ * The MRN of an identifier list (PID-3, MRG-1) and its namespace, or undefined with the problem
+ * recorded.
+ */
+export function medicalRecordNumber(
+  context: ModelContext,
+  segment: Hl7Segment,
+  field: number,
+): { namespace: string; mrn: string } | undefined {
   const { source, config, problems } = context;
-  const all = identifiers(pid);
+  const all = identifiers(segment, field);
   // An empty repetition identifies no one, so "the first" means the first with an id.
   const chosen = all.find((identifier) => identifier.type === 'MR') ?? all[0];
+  const name = `${segment.name}-${field}`;
   if (chosen === undefined) {
     problems.missing(
-      { segment: 'PID', sequence: 1, field: 3, component: 1 },
-      'PID-3: no patient identifier (MRN)',
+      { segment: segment.name, sequence: 1, field, component: 1 },
+      `${name}: no patient identifier (MRN)`,
     );
     return undefined;
   }
@@ -53,14 +61,21 @@ export function modelPatient(context: ModelContext, pid: Hl7Segment): PatientRef
   if (namespace === '') {
     problems.missing(
       { segment: 'MSH', sequence: 1, field: 4, component: 1 },
-      'MSH-4: no sending facility, and PID-3.4 names no assigning authority for the MRN',
+      `MSH-4: no sending facility, and ${name}.4 names no assigning authority for the MRN`,
     );
     return undefined;
   }
+  return { namespace: applyAlias(namespace, config.namespaceAliases), mrn: chosen.id };
+}
+
+/** The patient of the message's (only) PID, or undefined with the problem recorded. */
+export function modelPatient(context: ModelContext, pid: Hl7Segment): PatientRef | undefined {
+  const identity = medicalRecordNumber(context, pid, 3);
+  if (identity === undefined) return undefined;
   const patient: PatientRef = {
-    facility: source.facility,
-    namespace: applyAlias(namespace, config.namespaceAliases),
-    mrn: chosen.id,
+    facility: context.source.facility,
+    namespace: identity.namespace,
+    mrn: identity.mrn,
     sex: sexFrom(pid.value(8)),
   };
   const pv1 = context.message.segment('PV1');

@@ -1,6 +1,6 @@
 /**
- * Evaluate one new stored item (a result, an order, a diagnosis or a cohort
- * enrolment) for its patient: one bounded history read, the rules, the alert
+ * Evaluate one new stored item (a result, an order, a diagnosis, a patient
+ * merge or a cohort enrolment) for its patient (a merge is applied first): one bounded history read, the rules, the alert
  * lifecycle, a conditional commit, then the pages. Idempotent: a retried or
  * concurrent evaluation of the same item changes nothing twice and pages
  * nothing twice (the lifecycle dedups by evidence, the store's writes are
@@ -13,9 +13,13 @@ import { applyOutcomes } from '../alerts/lifecycle.js';
 import type { RuleOutcome } from '../domain/alerts.js';
 import { matchesCohortCode } from '../patient/cohort.js';
 import { evaluatePatient, type RuleError, type Trigger } from '../rules/engine.js';
+import { applyPatientMerge, type MergePorts } from './merge.js';
 import { commitAndPublish, publishPending, renderPending } from './notify.js';
 import { patientRefOf, patientStateOf } from './patient.js';
-import type { NotificationPorts, PatientPorts, WorkflowSettings } from './ports.js';
+import type { WorkflowSettings } from './ports.js';
+
+/** What an evaluation reads and writes: the patient, the notifications, and what a merge moves. */
+export type EvaluationPorts = MergePorts;
 
 export interface EvaluationSummary {
   trigger: Trigger['kind'] | 'cohortRemoved';
@@ -30,7 +34,7 @@ const maxAttempts = 3;
 
 export async function evaluateItem(
   item: TriggeringItem,
-  ports: PatientPorts & NotificationPorts,
+  ports: EvaluationPorts,
   settings: WorkflowSettings,
   clock: () => Date,
 ): Promise<EvaluationSummary> {
@@ -45,13 +49,24 @@ export async function evaluateItem(
 
 async function evaluateOnce(
   item: TriggeringItem,
-  ports: PatientPorts & NotificationPorts,
+  ports: EvaluationPorts,
   settings: WorkflowSettings,
   clock: () => Date,
 ): Promise<EvaluationSummary> {
   const { config, historyDays } = settings;
-  const now = clock();
   const { namespace, mrn } = item.patient;
+  const merge =
+    item.kind === 'record' && item.stored.record.kind === 'patientMerge' ? item.stored.record : undefined;
+  if (merge !== undefined) {
+    await applyPatientMerge(
+      merge,
+      { ...item.patient, facility: merge.source.facility },
+      ports,
+      settings,
+      clock,
+    );
+  }
+  const now = clock();
   const history = await ports.loadPatient(namespace, mrn, { historyDays, now });
   // A page committed by an earlier attempt whose publish failed goes out first, once.
   let published = await publishPending(history.pendingNotifications, ports, clock);
@@ -105,8 +120,13 @@ function settingsCohortMatch(item: TriggeringItem, config: WorkflowSettings['con
   );
 }
 
-/** Entering the cohort (a matching diagnosis or an enrolment) evaluates every rule on what is stored. */
+/**
+ * Entering the cohort (a matching diagnosis or an enrolment) and a merge (a record that now holds
+ * another's history) evaluate every rule on what is stored.
+ */
 function triggerFor(item: TriggeringItem, entersCohort: boolean): Trigger {
-  if (item.kind === 'enrolment' || entersCohort) return { kind: 'cohortEntered' };
+  if (item.kind === 'enrolment' || entersCohort || item.stored.record.kind === 'patientMerge') {
+    return { kind: 'cohortEntered' };
+  }
   return { kind: 'record', stored: item.stored };
 }

@@ -219,7 +219,7 @@ describe('evaluate: the stream event source and its failure policy', () => {
     expect(mapping.DestinationConfig).toEqual({ OnFailure: { Destination: getAtt(queueId, 'Arn') } });
   });
 
-  it('is invoked only for INSERTs of observations, medication orders, diagnoses and enrolments', () => {
+  it('is invoked only for INSERTs of observations, medication orders, diagnoses, merges and enrolments, not for records a merge copied', () => {
     const mapping =
       Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping'))[0]?.Properties ?? {};
     const filters = (mapping.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
@@ -227,7 +227,12 @@ describe('evaluate: the stream event source and its failure policy', () => {
       {
         eventName: ['INSERT'],
         dynamodb: {
-          NewImage: { itemType: { S: ['observation', 'medicationOrder', 'diagnosis', 'cohortEnrolment'] } },
+          NewImage: {
+            itemType: {
+              S: ['observation', 'medicationOrder', 'diagnosis', 'patientMerge', 'cohortEnrolment'],
+            },
+            mergedFrom: { S: [{ exists: false }] },
+          },
         },
       },
     ]);

@@ -352,6 +352,7 @@ export function evidenceOf(stored: StoredRecord): Evidence {
       at: record.eventAt,
     };
   }
+  if (record.kind === 'patientMerge') throw new Error('a merge is not evidence');
   return { kind: 'diagnosis', recordId: stored.recordId, summary: record.text, at: stored.receivedAt };
 }
 

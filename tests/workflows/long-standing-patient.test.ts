@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { archiveRawMessage } from '../../lambdas/adapters/archive.js';
 import { acceptMessage, loadPatient, type TriggeringItem } from '../../lambdas/adapters/store.js';
 import { parseRulesConfig } from '../../lambdas/config/rules-config.js';
-import { notificationPorts, patientPorts } from '../../lambdas/handlers/ports.js';
+import { evaluationPorts } from '../../lambdas/handlers/ports.js';
 import { evaluateItem } from '../../lambdas/workflows/evaluate.js';
 import { ingestHl7 } from '../../lambdas/workflows/ingest.js';
 import {
@@ -70,7 +70,7 @@ async function evaluateNewResults(mrn: string, since: Date, now: Date): Promise<
   expect(fresh.length).toBeGreaterThan(0);
   for (const stored of fresh) {
     const item: TriggeringItem = { kind: 'record', patient: { namespace, mrn }, stored };
-    await evaluateItem(item, { ...patientPorts, ...notificationPorts }, settings, () => now);
+    await evaluateItem(item, evaluationPorts, settings, () => now);
   }
 }
 

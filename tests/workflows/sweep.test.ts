@@ -11,8 +11,9 @@ import * as store from '../../lambdas/adapters/store.js';
 import { parseRulesConfig } from '../../lambdas/config/rules-config.js';
 import type { PatientRef } from '../../lambdas/domain/records.js';
 import { applyEnrolment } from '../../lambdas/patient/clinical-state.js';
+import type { EvaluationPorts } from '../../lambdas/workflows/evaluate.js';
 import { evaluateItem } from '../../lambdas/workflows/evaluate.js';
-import type { NotificationPorts, PatientPorts, WorkflowSettings } from '../../lambdas/workflows/ports.js';
+import type { WorkflowSettings } from '../../lambdas/workflows/ports.js';
 import { patientLogId, runSweep, type SweepPorts } from '../../lambdas/workflows/sweep.js';
 import { localServicesTimeoutMs, useLocalServices } from '../support/local-services.js';
 import {
@@ -28,12 +29,11 @@ const settings: WorkflowSettings = {
 };
 const minuteMs = 60_000;
 
-let realPorts: PatientPorts & NotificationPorts;
+let realPorts: EvaluationPorts;
 
 beforeAll(async () => {
   await useLocalServices();
-  const { notificationPorts, patientPorts } = await import('../../lambdas/handlers/ports.js');
-  realPorts = { ...patientPorts, ...notificationPorts };
+  ({ evaluationPorts: realPorts } = await import('../../lambdas/handlers/ports.js'));
 }, localServicesTimeoutMs);
 
 /**
