@@ -1,19 +1,34 @@
 /**
- * `npm run bench [name...]`: runs each benchmark module in turn (all of them
- * when no name is given). To add one, export an async `run` function from its
- * module and list it here.
+ * `npm run bench [name...] [-- options]`: runs each benchmark module in turn
+ * (all of them when no name is given). Arguments starting with `--` go to the
+ * benchmarks that take options (`npm run bench -- load --rate 100`). To add
+ * one, export an async `run` function from its module and list it here.
  */
 import { runHl7Bench } from './hl7.js';
+import { run as runItemSizes } from './item-sizes.js';
 import { run as runLatencyBench } from './latency.js';
+import { run as runLoadBench } from './load.js';
 import { run as runRulesBench } from './rules.js';
 
-const benches: Array<{ name: string; run: () => Promise<void> }> = [
+interface Bench {
+  name: string;
+  run: (options: string[]) => Promise<void>;
+  /** Left out of a run without names (it takes long or needs a quiet machine). */
+  onlyByName?: boolean;
+}
+
+const benches: Bench[] = [
   { name: 'hl7', run: runHl7Bench },
   { name: 'rules', run: runRulesBench },
   { name: 'latency', run: runLatencyBench },
+  { name: 'load', run: runLoadBench, onlyByName: true },
+  { name: 'sizes', run: runItemSizes, onlyByName: true },
 ];
 
-const only = process.argv.slice(2);
+const args = process.argv.slice(2);
+const firstOption = args.findIndex((arg) => arg.startsWith('-'));
+const only = firstOption < 0 ? args : args.slice(0, firstOption);
+const options = firstOption < 0 ? [] : args.slice(firstOption);
 const unknown = only.filter((name) => !benches.some((bench) => bench.name === name));
 if (unknown.length > 0) {
   console.error(
@@ -22,6 +37,6 @@ if (unknown.length > 0) {
   process.exit(1);
 }
 for (const bench of benches) {
-  if (only.length > 0 && !only.includes(bench.name)) continue;
-  await bench.run();
+  if (only.length > 0 ? !only.includes(bench.name) : bench.onlyByName === true) continue;
+  await bench.run(options);
 }

@@ -103,7 +103,8 @@ export class CalciphylaxisStack extends Stack {
       memorySizeMb: 1024,
       // API Gateway stops waiting at 29 s.
       timeout: Duration.seconds(28),
-      reservedConcurrency: 20,
+      // Requests in flight at once: the stage rate × duration, and at least the stage burst (checked in the config).
+      reservedConcurrency: config.capacity.ingestConcurrency,
       noDeadLetterQueueReason: syncNoDlq,
     });
     ingest.allow(...store.recordWriteStatements());
@@ -115,8 +116,8 @@ export class CalciphylaxisStack extends Stack {
         'Runs the calciphylaxis rules on new records from the table stream and publishes pages and notices',
       memorySizeMb: 1024,
       timeout: Duration.seconds(60),
-      // One concurrent batch per stream shard; 10 covers far more shards than this table will have.
-      reservedConcurrency: 10,
+      // Stream shards × the event source's parallelization factor batches run at once; below that the stream falls behind.
+      reservedConcurrency: config.capacity.evaluateConcurrency,
       noDeadLetterQueueReason:
         'Invoked by the DynamoDB stream event source mapping, whose on-failure destination (an encrypted SQS queue) receives failed batches; a Lambda DLQ only applies to asynchronous invocations.',
     });
@@ -185,7 +186,18 @@ export class CalciphylaxisStack extends Stack {
       sweep,
       sweepEveryMinutes: config.sweepEveryMinutes,
     });
-    const api = new Api(this, 'Api', { prefix, key, ingest, admin, ackLink, senders: config.senders });
+    const api = new Api(this, 'Api', {
+      prefix,
+      key,
+      ingest,
+      admin,
+      ackLink,
+      senders: config.senders,
+      throttling: {
+        rateLimit: config.capacity.ingestRequestsPerSecond,
+        burstLimit: config.capacity.ingestBurstRequests,
+      },
+    });
     // A configured base (a short custom domain) wins; with mutual TLS and none configured there are no links.
     const ackLinkBaseUrl = config.rules.ackLinkBaseUrl ?? api.ackLinkBaseUrl;
     if (ackLinkBaseUrl !== undefined) {

@@ -96,6 +96,52 @@ const mtls = z
   })
   .strict();
 
+/**
+ * The throughput caps (README "Capacity and cost"). The stage throttle turns a
+ * runaway sender away with 429 before it costs anything; the reserved
+ * concurrency keeps a burst from starving the account. A burst bigger than
+ * the ingest concurrency would find no free function, and API Gateway answers
+ * a throttled Lambda with a bare HTTP 500 (no ACK), so the burst may not exceed it.
+ */
+const capacity = z
+  .object({
+    ingestRequestsPerSecond: z
+      .number()
+      .int()
+      .min(10)
+      .max(10_000)
+      .default(100)
+      .describe(
+        'API stage steady rate (requests/s, all routes); above it callers get 429. Keep it above the peak sending rate of the lab feed.',
+      ),
+    ingestBurstRequests: z
+      .number()
+      .int()
+      .min(20)
+      .max(5_000)
+      .default(50)
+      .describe('API stage burst (requests at once); at most capacity.ingestConcurrency.'),
+    ingestConcurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(900)
+      .default(50)
+      .describe(
+        'Reserved concurrency of the ingest function: rate × p99 duration (about 0.2 s) and at least the burst.',
+      ),
+    evaluateConcurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(900)
+      .default(10)
+      .describe(
+        'Reserved concurrency of the evaluate function: at least the stream shards × the event source parallelization factor, or the stream falls behind.',
+      ),
+  })
+  .strict();
+
 export const hospitalConfigSchema = z
   .object({
     $schema: z.string().optional(),
@@ -156,6 +202,9 @@ export const hospitalConfigSchema = z
       .describe(
         'Largest HL7 body accepted, in bytes; larger ones are answered AR. At most 4 MiB: the body reaches Lambda base64-encoded and Lambda refuses events over 6 MB.',
       ),
+    capacity: capacity
+      .prefault({})
+      .describe('Throughput caps: API stage throttle and reserved concurrency (README "Capacity and cost").'),
   })
   .strict();
 
@@ -170,6 +219,7 @@ export function parseHospitalConfig(input: unknown, origin: string): HospitalCon
     throw configError(origin, describeIssues(result.error));
   }
   checkEscalationSubscribers(result.data, origin);
+  checkBurstFitsConcurrency(result.data, origin);
   return result.data;
 }
 
@@ -180,6 +230,16 @@ function checkEscalationSubscribers(config: HospitalConfig, origin: string): voi
   if (lists !== levels - 1) {
     throw configError(origin, [
       `subscriptions.furtherEscalations: rules.escalationChain has ${levels} level${levels === 1 ? '' : 's'}, so ${levels - 1} list${levels - 1 === 1 ? '' : 's'} of subscribers ${levels - 1 === 1 ? 'is' : 'are'} needed for levels after the first (level 1 is subscriptions.escalations); found ${lists}`,
+    ]);
+  }
+}
+
+/** A burst the ingest function cannot take at once would be answered with bare HTTP 500s. */
+function checkBurstFitsConcurrency(config: HospitalConfig, origin: string): void {
+  const { ingestBurstRequests, ingestConcurrency } = config.capacity;
+  if (ingestBurstRequests > ingestConcurrency) {
+    throw configError(origin, [
+      `capacity.ingestBurstRequests: ${ingestBurstRequests} is above capacity.ingestConcurrency (${ingestConcurrency}); a burst that size would find no free ingest function and API Gateway would answer HTTP 500 without an ACK`,
     ]);
   }
 }

@@ -34,12 +34,11 @@ export interface ApiProps {
   admin: PipelineFunction;
   ackLink: PipelineFunction;
   senders: HospitalConfig['senders'];
+  /** Stage-wide steady rate and burst (hospital `capacity.ingestRequestsPerSecond` / `ingestBurstRequests`). */
+  throttling: { rateLimit: number; burstLimit: number };
 }
 
 export const stageName = 'v1';
-
-/** Steady rate and burst for the whole stage: far above a lab feed's pace, far below what would hurt DynamoDB. */
-const throttling = { rateLimit: 50, burstLimit: 100 };
 
 /**
  * The public ack route: a unit's on-call taps a handful of links an hour.
@@ -118,8 +117,9 @@ export class Api extends Construct {
         dataTraceEnabled: false,
         metricsEnabled: true,
         tracingEnabled: true,
-        throttlingRateLimit: throttling.rateLimit,
-        throttlingBurstLimit: throttling.burstLimit,
+        // Above a lab feed's pace, within what the ingest function's reserved concurrency can take.
+        throttlingRateLimit: props.throttling.rateLimit,
+        throttlingBurstLimit: props.throttling.burstLimit,
         // A method setting replaces the stage's for that method: logging and metrics are repeated here.
         methodOptions: Object.fromEntries(
           ['GET', 'POST'].map((method) => [
