@@ -11,6 +11,7 @@ import type { ClinicalRecord, PatientRef } from '../../lambdas/domain/records.js
 import { applyRecords } from '../../lambdas/patient/clinical-state.js';
 import { localServicesTimeoutMs, useLocalServices } from '../support/local-services.js';
 import {
+  calciumObservation,
   messageIdentity,
   syntheticPatient,
   uniqueControlId,
@@ -81,5 +82,53 @@ describe('clinical state in the store', () => {
     const before = await readClinicalState('test', patient);
     expect(await acceptMessage(message)).toMatchObject({ outcome: 'duplicate' });
     expect(await readClinicalState('test', patient)).toEqual(before);
+  });
+});
+
+describe('the read per evaluation stays bounded however long the patient is followed', () => {
+  it('3 years of monthly results and dose changes: the history read holds the window and one small state item', async () => {
+    const patient = syntheticPatient();
+    const now = Date.parse('2026-08-01T00:00:00.000Z');
+    const monthMs = 30 * 86_400_000;
+    for (let month = 36; month >= 1; month--) {
+      const at = new Date(now - month * monthMs).toISOString();
+      await acceptMessage(
+        orderMessage(patient, [
+          warfarinOrder({
+            placerOrderNumber: `PLC-CIN-${month}`,
+            fillerOrderNumber: '',
+            drugText: 'cinacalcet 30 MG Oral Tablet',
+            medicationClass: 'calcimimetic',
+            ingredient: 'cinacalcet',
+            doseMg: 30 * (1 + (month % 3)),
+            dailyDoseMg: 30 * (1 + (month % 3)),
+            eventAt: at,
+            startAt: at,
+          }),
+          warfarinOrder({
+            placerOrderNumber: `PLC-CIN-${month + 1}`,
+            fillerOrderNumber: '',
+            orderControl: 'DC',
+            eventAt: at,
+          }),
+          calciumObservation({ observedAt: at, setId: '1' }),
+        ]),
+      );
+    }
+    const history = await loadPatient(patient.namespace, patient.mrn, {
+      historyDays: 400,
+      now: new Date(now),
+    });
+    // Only the last 400 days' records (13 months × 3), whatever the years before held.
+    expect(history.records).toHaveLength(13 * 3);
+    // Long-ended orders are dropped from the state: the one active order and those ended within 400 days.
+    const orders = history.clinical.medications.orders;
+    expect(orders.filter((order) => order.status === 'active').map((order) => order.orderId)).toEqual([
+      'PLC-CIN-1',
+    ]);
+    expect(orders.length).toBeLessThanOrEqual(15);
+    // One read unit is 4 KB: the state item stays a few of them at most.
+    const stateBytes = Buffer.byteLength(JSON.stringify(history.clinical));
+    expect(stateBytes).toBeLessThan(16 * 1024);
   });
 });
