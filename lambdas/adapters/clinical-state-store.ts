@@ -29,12 +29,35 @@ import {
 import { UpdateBuilder } from './update-expression.js';
 
 /** Conflicting writers retried before the call fails as unavailable (AE: the sender retries later). */
-export const maxClinicalStateAttempts = 10;
+const maxClinicalStateAttempts = 10;
 
 /** A short random pause before recomputing, so writers that collided do not collide again in step. */
-export function clinicalStateBackoff(attempt: number): Promise<void> {
+function clinicalStateBackoff(attempt: number): Promise<void> {
   const ms = Math.random() * Math.min(200, 10 * 2 ** attempt);
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** What a write returns when another writer of the patient's state came first. */
+export const lostRace: unique symbol = Symbol('lost the clinical state race');
+
+/**
+ * Runs a write that carries the patient's next clinical state, given the state as read (undefined
+ * when `patient` is: the write does not change it), again on a fresh read while it loses the race.
+ */
+export async function withClinicalState<T>(
+  operation: string,
+  patient: PatientKey | undefined,
+  write: (current: VersionedClinicalState | undefined) => Promise<T | typeof lostRace>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const current = patient === undefined ? undefined : await readClinicalState(operation, patient);
+    const result = await write(current);
+    if (result !== lostRace) return result;
+    if (attempt >= maxClinicalStateAttempts) {
+      throw new StoreUnavailableError(operation, 'clinical state changed concurrently on every attempt');
+    }
+    await clinicalStateBackoff(attempt);
+  }
 }
 
 export async function readClinicalState(
@@ -81,10 +104,6 @@ export function lostClinicalStateRace(
   position: number,
 ): boolean {
   return reasons?.[position]?.code === 'ConditionalCheckFailed';
-}
-
-export function tooManyClinicalStateConflicts(operation: string): StoreUnavailableError {
-  return new StoreUnavailableError(operation, 'clinical state changed concurrently on every attempt');
 }
 
 /** The profile's cohort-index attributes follow membership: the sweep lists members through them. */

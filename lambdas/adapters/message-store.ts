@@ -8,13 +8,11 @@ import type { ClinicalRecord, PatientRef, StoredRecord } from '../domain/records
 import type { ClinicalState } from '../patient/clinical-state.js';
 import { dynamoDocumentClient } from './aws-clients.js';
 import {
-  clinicalStateBackoff,
   clinicalStatePut,
   lostClinicalStateRace,
-  maxClinicalStateAttempts,
-  readClinicalState,
+  lostRace,
   setCohortIndex,
-  tooManyClinicalStateConflicts,
+  withClinicalState,
 } from './clinical-state-store.js';
 import { cancellationReasons, maxTransactionItems, putInBatches, storeSettings } from './store-context.js';
 import { InvalidStoreRequestError, storeErrorFrom } from './store-errors.js';
@@ -221,7 +219,6 @@ async function storeInSlot(input: AcceptMessageInput, slot: MessageSlot, now: nu
   const message = messageItem(input, slot, items.length, now);
   const audit = slot.reusing === undefined ? [] : [controlIdReusedItem(input, slot.reusing)];
   const tableName = storeSettings().tableName;
-  const updatesState = input.updateClinicalState !== undefined;
 
   // The records plus the slot's item, the profile, the clinical state and the audit of a reuse.
   const fitsOneTransaction = items.length + 3 + audit.length <= maxTransactionItems;
@@ -232,35 +229,36 @@ async function storeInSlot(input: AcceptMessageInput, slot: MessageSlot, now: nu
   }
   const recordPuts = fitsOneTransaction ? items : [];
 
-  for (let attempt = 1; ; attempt++) {
-    const current = updatesState ? await readClinicalState('acceptMessage', patient) : undefined;
-    const next = current === undefined ? undefined : input.updateClinicalState?.(current.state, stored);
-    try {
-      await dynamoDocumentClient().send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Put: guardedMessagePut(message, now) },
-            { Update: profileUpdate(input, next?.cohort) },
-            // Position 2: lostClinicalStateRace reads its reason there.
-            ...(current === undefined || next === undefined
-              ? []
-              : [{ Put: clinicalStatePut(patient, next, current.version, input.receivedAt) }]),
-            ...[...audit, ...recordPuts].map((item) => ({ Put: { TableName: tableName, Item: item } })),
-          ],
-        }),
-      );
-      break;
-    } catch (error: unknown) {
-      const reasons = cancellationReasons(error);
-      const messageReason = reasons?.[0];
-      if (messageReason?.code === 'ConditionalCheckFailed') {
-        return { outcome: 'taken', heldBy: heldByItem(messageReason.item) };
+  const taken = await withClinicalState(
+    'acceptMessage',
+    input.updateClinicalState === undefined ? undefined : patient,
+    async (current): Promise<HeldBy | undefined | typeof lostRace> => {
+      const next = current === undefined ? undefined : input.updateClinicalState?.(current.state, stored);
+      try {
+        await dynamoDocumentClient().send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: guardedMessagePut(message, now) },
+              { Update: profileUpdate(input, next?.cohort) },
+              // Position 2: lostClinicalStateRace reads its reason there.
+              ...(current === undefined || next === undefined
+                ? []
+                : [{ Put: clinicalStatePut(patient, next, current.version, input.receivedAt) }]),
+              ...[...audit, ...recordPuts].map((item) => ({ Put: { TableName: tableName, Item: item } })),
+            ],
+          }),
+        );
+        return undefined;
+      } catch (error: unknown) {
+        const reasons = cancellationReasons(error);
+        const messageReason = reasons?.[0];
+        if (messageReason?.code === 'ConditionalCheckFailed') return heldByItem(messageReason.item);
+        if (current !== undefined && lostClinicalStateRace(reasons, 2)) return lostRace;
+        throw storeErrorFrom('acceptMessage', error);
       }
-      if (!(updatesState && lostClinicalStateRace(reasons, 2))) throw storeErrorFrom('acceptMessage', error);
-      if (attempt >= maxClinicalStateAttempts) throw tooManyClinicalStateConflicts('acceptMessage');
-      await clinicalStateBackoff(attempt);
-    }
-  }
+    },
+  );
+  if (taken !== undefined) return { outcome: 'taken', heldBy: taken };
   if (slot.reusing === undefined) return { outcome: 'stored', storedRecords: stored };
   const { original } = slot.reusing;
   return {

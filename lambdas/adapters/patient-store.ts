@@ -8,13 +8,11 @@ import type { CohortEnrolment, StoredRecord } from '../domain/records.js';
 import { type ClinicalState, emptyClinicalState } from '../patient/clinical-state.js';
 import { dynamoDocumentClient } from './aws-clients.js';
 import {
-  clinicalStateBackoff,
   clinicalStatePut,
   lostClinicalStateRace,
-  maxClinicalStateAttempts,
-  readClinicalState,
+  lostRace,
   setCohortIndex,
-  tooManyClinicalStateConflicts,
+  withClinicalState,
 } from './clinical-state-store.js';
 import { cancellationReasons, queryAll, storeSettings } from './store-context.js';
 import { InvalidStoreRequestError, storeErrorFrom } from './store-errors.js';
@@ -176,9 +174,9 @@ export async function setCohortMembership(
   const item = enrolmentItem(patient, enrolment);
   const tableName = storeSettings().tableName;
 
-  for (let attempt = 1; ; attempt++) {
-    const current = await readClinicalState('setCohortMembership', patient);
-    const next = updateClinicalState(current.state, enrolment);
+  return withClinicalState('setCohortMembership', patient, async (current) => {
+    const read = current ?? { state: emptyClinicalState, version: 0 };
+    const next = updateClinicalState(read.state, enrolment);
     const update = new UpdateBuilder()
       .set('itemType', 'patient')
       .set('namespace', namespace)
@@ -197,18 +195,16 @@ export async function setCohortMembership(
                 ...update.build(),
               },
             },
-            { Put: clinicalStatePut(patient, next, current.version, change.at) },
+            { Put: clinicalStatePut(patient, next, read.version, change.at) },
           ],
         }),
       );
       return { recordId: String(item.sk), enrolment };
     } catch (error: unknown) {
-      if (!lostClinicalStateRace(cancellationReasons(error), 2))
-        throw storeErrorFrom('setCohortMembership', error);
-      if (attempt >= maxClinicalStateAttempts) throw tooManyClinicalStateConflicts('setCohortMembership');
-      await clinicalStateBackoff(attempt);
+      if (lostClinicalStateRace(cancellationReasons(error), 2)) return lostRace;
+      throw storeErrorFrom('setCohortMembership', error);
     }
-  }
+  });
 }
 
 /** Every patient currently in the cohort (the sweep's work list), via the sparse `cohort` index. */

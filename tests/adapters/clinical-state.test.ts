@@ -7,14 +7,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readClinicalState } from '../../lambdas/adapters/clinical-state-store.js';
 import { acceptMessage, loadPatient } from '../../lambdas/adapters/store.js';
 import { parseRulesConfig } from '../../lambdas/config/rules-config.js';
-import type { ClinicalRecord, PatientRef } from '../../lambdas/domain/records.js';
-import { applyRecords } from '../../lambdas/patient/clinical-state.js';
+import type { ClinicalRecord, PatientRef, StoredRecord } from '../../lambdas/domain/records.js';
+import { applyRecords, type ClinicalState } from '../../lambdas/patient/clinical-state.js';
 import { localServicesTimeoutMs, useLocalServices } from '../support/local-services.js';
 import {
   calciumObservation,
-  messageIdentity,
+  storableMessage,
   syntheticPatient,
-  uniqueControlId,
   warfarinOrder,
 } from '../support/synthetic-records.js';
 
@@ -24,21 +23,12 @@ beforeAll(async () => {
   await useLocalServices();
 }, localServicesTimeoutMs);
 
+/** A message whose records change the clinical state, as ingest sends it. */
 function orderMessage(patient: PatientRef, records: ClinicalRecord[]) {
-  const controlId = uniqueControlId();
-  const receivedAt = new Date().toISOString();
   return {
-    ...messageIdentity(),
-    facility: 'DIALYSIS_EAST',
-    controlId,
-    receivedAt,
-    archiveKey: `raw/${receivedAt}-${controlId}.hl7`,
-    patient,
-    records: records.map((record) => ({ ...record, source: { ...record.source, controlId } })),
-    updateClinicalState: (
-      current: Parameters<typeof applyRecords>[0],
-      stored: Parameters<typeof applyRecords>[1],
-    ) => applyRecords(current, stored, config),
+    ...storableMessage(patient, records),
+    updateClinicalState: (current: ClinicalState, stored: readonly StoredRecord[]) =>
+      applyRecords(current, stored, config),
   };
 }
 

@@ -12,9 +12,8 @@ import type { ClinicalRecord, PatientRef } from '../../lambdas/domain/records.js
 import { localServicesTimeoutMs, useLocalServices } from '../support/local-services.js';
 import {
   calciphylaxisDiagnosis,
-  messageIdentity,
+  storableMessage,
   syntheticPatient,
-  uniqueControlId,
   warfarinOrder,
 } from '../support/synthetic-records.js';
 
@@ -24,16 +23,7 @@ beforeAll(async () => {
 
 /** Stored as the earlier version stored it: records and profile, no clinical state. */
 async function storeAsBefore(patient: PatientRef, records: ClinicalRecord[], receivedAt: string) {
-  const controlId = uniqueControlId();
-  await acceptMessage({
-    ...messageIdentity(),
-    facility: 'DIALYSIS_EAST',
-    controlId,
-    receivedAt,
-    archiveKey: `raw/${receivedAt}-${controlId}.hl7`,
-    patient,
-    records: records.map((record) => ({ ...record, source: { ...record.source, controlId } })),
-  });
+  await acceptMessage(storableMessage(patient, records, receivedAt));
 }
 
 async function backfill(): Promise<{ code: number; out: string[]; err: string[] }> {

@@ -4,9 +4,11 @@
  * other's data.
  */
 import { randomUUID } from 'node:crypto';
+import type { AcceptMessageInput } from '../../lambdas/adapters/message-store.js';
 import { alertIdFor } from '../../lambdas/alerts/ids.js';
 import type { Alert } from '../../lambdas/domain/alerts.js';
 import type {
+  ClinicalRecord,
   Diagnosis,
   MedicationOrderEvent,
   Observation,
@@ -32,6 +34,24 @@ export function uniqueControlId(): string {
 /** What acceptMessage tells messages with one control id apart by: the sending application and a content hash of its own. */
 export function messageIdentity(): { sendingApplication: string; contentHash: string } {
   return { sendingApplication: 'LAB', contentHash: randomUUID().replaceAll('-', '').repeat(2) };
+}
+
+/** One new message about `patient` carrying `records`, as ingest hands it to acceptMessage. */
+export function storableMessage(
+  patient: PatientRef,
+  records: readonly ClinicalRecord[],
+  receivedAt = new Date().toISOString(),
+): AcceptMessageInput {
+  const controlId = uniqueControlId();
+  return {
+    ...messageIdentity(),
+    facility: 'DIALYSIS_EAST',
+    controlId,
+    receivedAt,
+    archiveKey: `raw/${receivedAt}-${controlId}.hl7`,
+    patient,
+    records: records.map((record) => ({ ...record, source: { ...record.source, controlId } })),
+  };
 }
 
 export function calciumObservation(
