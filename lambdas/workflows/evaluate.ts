@@ -1,42 +1,123 @@
 /**
- * Evaluate one new stored item (a result, an order, a diagnosis or a cohort
- * enrolment) for its patient: one bounded history read, the rules, the alert
- * lifecycle, a conditional commit, then the pages. Idempotent: a retried or
- * concurrent evaluation of the same item changes nothing twice and pages
- * nothing twice (the lifecycle dedups by evidence, the store's writes are
- * conditional, and notifications go through the outbox).
+ * Evaluate what a message (or an enrolment) changed for its patient: a small
+ * triage read, then one bounded history read, the rules, the alert lifecycle,
+ * a conditional commit, then the pages. Idempotent: a retried or concurrent
+ * evaluation changes nothing twice and pages nothing twice (the lifecycle
+ * dedups by evidence, the store's writes are conditional, and notifications
+ * go through the outbox, claimed before each publish).
  */
 
-import type { TriggeringItem } from '../adapters/store.js';
+import type { PatientKey, StoredEnrolment, TriggeringItem } from '../adapters/store.js';
 import { ConcurrentAlertChangeError } from '../adapters/store-errors.js';
 import { applyOutcomes } from '../alerts/lifecycle.js';
 import type { RuleOutcome } from '../domain/alerts.js';
+import type { StoredRecord } from '../domain/records.js';
 import { matchesCohortCode } from '../patient/cohort.js';
 import { evaluatePatient, type RuleError, type Trigger } from '../rules/engine.js';
-import { commitAndPublish, publishPending, renderPending } from './notify.js';
+import {
+  addDelivery,
+  commitAndPublish,
+  oneOffPublisher,
+  type Publisher,
+  publishPending,
+  renderPending,
+} from './notify.js';
 import { patientRefOf, patientStateOf } from './patient.js';
 import type { NotificationPorts, PatientPorts, WorkflowSettings } from './ports.js';
 
+/**
+ * What one evaluation is about: an administrator's enrolment or removal, or
+ * the stored records of one message about one patient (several results of
+ * one message are evaluated once, not once per OBX).
+ */
+export type EvaluationUnit =
+  | { kind: 'enrolment'; patient: PatientKey; stored: StoredEnrolment }
+  | { kind: 'records'; patient: PatientKey; stored: readonly StoredRecord[] };
+
+/** Where the time of one evaluation went, in milliseconds (port calls by stage, and the rules). */
+export type StageTimings = Partial<
+  Record<'triage' | 'read' | 'rules' | 'commit' | 'claim' | 'publish' | 'markSent' | 'release', number>
+>;
+
 export interface EvaluationSummary {
-  trigger: Trigger['kind'] | 'cohortRemoved';
+  trigger: Trigger['kind'] | 'cohortRemoved' | 'outsideCohort';
   inCohort: boolean;
   alertChanges: number;
   published: number;
+  parked: number;
   ruleErrors: RuleError[];
+  timings: StageTimings;
 }
 
 /** Conditional-write conflicts are retried this many times with a fresh read before giving up. */
 const maxAttempts = 3;
 
-export async function evaluateItem(
+/**
+ * The units of one patient's stream records, in order: consecutive records
+ * of one message merge into one unit. A diagnosis that enters the cohort
+ * stays a unit of its own (it evaluates every rule as a cohort entry), and so
+ * does each enrolment.
+ */
+export function evaluationUnits(
+  items: readonly TriggeringItem[],
+  config: WorkflowSettings['config'],
+): EvaluationUnit[] {
+  const units: EvaluationUnit[] = [];
+  let open: { kind: 'records'; patient: PatientKey; stored: StoredRecord[] } | undefined;
+  for (const item of items) {
+    if (item.kind === 'enrolment' || entersCohort(item.stored, config)) {
+      open = undefined;
+      units.push(
+        item.kind === 'enrolment' ? item : { kind: 'records', patient: item.patient, stored: [item.stored] },
+      );
+      continue;
+    }
+    const previous = open?.stored.at(-1);
+    if (open !== undefined && previous !== undefined && sameMessage(previous, item.stored)) {
+      open.stored.push(item.stored);
+    } else {
+      open = { kind: 'records', patient: item.patient, stored: [item.stored] };
+      units.push(open);
+    }
+  }
+  return units;
+}
+
+function sameMessage(left: StoredRecord, right: StoredRecord): boolean {
+  return (
+    left.receivedAt === right.receivedAt &&
+    left.record.source.facility === right.record.source.facility &&
+    left.record.source.controlId === right.record.source.controlId
+  );
+}
+
+function entersCohort(stored: StoredRecord, config: WorkflowSettings['config']): boolean {
+  return stored.record.kind === 'diagnosis' && matchesCohortCode(stored.record, config);
+}
+
+/** One stored item on its own, outside a stream batch (tools and tests). */
+export function evaluateItem(
   item: TriggeringItem,
   ports: PatientPorts & NotificationPorts,
   settings: WorkflowSettings,
   clock: () => Date,
 ): Promise<EvaluationSummary> {
+  const [unit] = evaluationUnits([item], settings.config);
+  if (unit === undefined) throw new Error('an item always makes one unit');
+  return evaluateUnit(unit, ports, settings, oneOffPublisher('evaluate', clock));
+}
+
+export async function evaluateUnit(
+  unit: EvaluationUnit,
+  ports: PatientPorts & NotificationPorts,
+  settings: WorkflowSettings,
+  publisher: Publisher,
+): Promise<EvaluationSummary> {
+  const timings: StageTimings = {};
+  const timed = timedPorts(ports, timings);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await evaluateOnce(item, ports, settings, clock);
+      return { ...(await evaluateOnce(unit, timed, settings, publisher, timings)), timings };
     } catch (error: unknown) {
       if (!(error instanceof ConcurrentAlertChangeError) || attempt >= maxAttempts) throw error;
     }
@@ -44,36 +125,51 @@ export async function evaluateItem(
 }
 
 async function evaluateOnce(
-  item: TriggeringItem,
+  unit: EvaluationUnit,
   ports: PatientPorts & NotificationPorts,
   settings: WorkflowSettings,
-  clock: () => Date,
-): Promise<EvaluationSummary> {
+  publisher: Publisher,
+  timings: StageTimings,
+): Promise<Omit<EvaluationSummary, 'timings'>> {
   const { config, historyDays } = settings;
-  const now = clock();
-  const { namespace, mrn } = item.patient;
+  const now = publisher.clock();
+  const { namespace, mrn } = unit.patient;
+  const nothing = { alertChanges: 0, published: 0, parked: 0, ruleErrors: [] };
+
+  if (unit.kind === 'records') {
+    // Outside the cohort every rule says noChange (rules/rule.ts, defineRule), so a result cannot
+    // change an alert: one small read decides. Entering the cohort is written with the record that
+    // enters it (a diagnosis) or is an enrolment, each its own trigger, so nothing is missed; an
+    // unsent notification still sends the patient through the full evaluation, which publishes it.
+    const triage = await ports.triagePatient(namespace, mrn);
+    if (!triage.inCohort && !triage.pendingNotifications) {
+      return { trigger: 'outsideCohort', inCohort: false, ...nothing };
+    }
+  }
+
   const history = await ports.loadPatient(namespace, mrn, { historyDays, now });
   // A page committed by an earlier attempt whose publish failed goes out first, once.
-  let published = await publishPending(history.pendingNotifications, ports, clock);
+  let delivery = await publishPending(history.pendingNotifications, ports, publisher);
 
   const patient = patientRefOf(namespace, mrn, history.profile);
+  const rulesStarted = performance.now();
   const state = patientStateOf(patient, history, now);
 
   let trigger: EvaluationSummary['trigger'];
   let outcomes: RuleOutcome[];
   let ruleErrors: RuleError[] = [];
-  if (item.kind === 'enrolment' && item.stored.enrolment.action === 'remove') {
+  if (unit.kind === 'enrolment' && unit.stored.enrolment.action === 'remove') {
     // Leaving the cohort is an admin decision: its alerts close with that reason.
     trigger = 'cohortRemoved';
     outcomes = history.activeAlerts.map((alert) => ({
       kind: 'resolve',
       ruleId: alert.ruleId,
       alertScope: alert.alertScope,
-      reason: `patient removed from the cohort by ${item.stored.enrolment.by}`,
+      reason: `patient removed from the cohort by ${unit.stored.enrolment.by}`,
       evidence: [],
     }));
   } else {
-    const ruleTrigger = triggerFor(item, settingsCohortMatch(item, config));
+    const ruleTrigger = triggerFor(unit, config);
     trigger = ruleTrigger.kind;
     const evaluation = evaluatePatient(state, ruleTrigger, config, now);
     outcomes = evaluation.outcomes;
@@ -87,26 +183,52 @@ async function evaluateOnce(
     ...(history.profile?.name === undefined ? {} : { patientName: history.profile.name }),
     now,
   });
-  published += await commitAndPublish(result, outbox, ports, clock);
+  addTime(timings, 'rules', performance.now() - rulesStarted);
+  delivery = addDelivery(delivery, await commitAndPublish(result, outbox, ports, publisher));
   return {
     trigger,
     inCohort: state.cohort.inCohort,
     alertChanges: result.changes.length,
-    published,
+    ...delivery,
     ruleErrors,
   };
 }
 
-function settingsCohortMatch(item: TriggeringItem, config: WorkflowSettings['config']): boolean {
-  return (
-    item.kind === 'record' &&
-    item.stored.record.kind === 'diagnosis' &&
-    matchesCohortCode(item.stored.record, config)
-  );
+/** Entering the cohort (a matching diagnosis or an enrolment) evaluates every rule on what is stored. */
+function triggerFor(unit: EvaluationUnit, config: WorkflowSettings['config']): Trigger {
+  if (unit.kind === 'enrolment' || unit.stored.some((stored) => entersCohort(stored, config))) {
+    return { kind: 'cohortEntered' };
+  }
+  return { kind: 'records', stored: unit.stored };
 }
 
-/** Entering the cohort (a matching diagnosis or an enrolment) evaluates every rule on what is stored. */
-function triggerFor(item: TriggeringItem, entersCohort: boolean): Trigger {
-  if (item.kind === 'enrolment' || entersCohort) return { kind: 'cohortEntered' };
-  return { kind: 'record', stored: item.stored };
+function addTime(timings: StageTimings, stage: keyof StageTimings, ms: number): void {
+  timings[stage] = Math.round(((timings[stage] ?? 0) + ms) * 100) / 100;
+}
+
+/** The ports, each call's time added to its stage. */
+function timedPorts(
+  ports: PatientPorts & NotificationPorts,
+  timings: StageTimings,
+): PatientPorts & NotificationPorts {
+  const time =
+    <A extends unknown[], R>(stage: keyof StageTimings, call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      const started = performance.now();
+      try {
+        return await call(...args);
+      } finally {
+        addTime(timings, stage, performance.now() - started);
+      }
+    };
+  return {
+    ...ports,
+    triagePatient: time('triage', ports.triagePatient),
+    loadPatient: time('read', ports.loadPatient),
+    applyAlertChanges: time('commit', ports.applyAlertChanges),
+    claimNotification: time('claim', ports.claimNotification),
+    publish: time('publish', ports.publish),
+    completeNotification: time('markSent', ports.completeNotification),
+    releaseNotification: time('release', ports.releaseNotification),
+  };
 }
