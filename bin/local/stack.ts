@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadHospitalConfig, rulesConfigJson } from '../../lib/config/hospital-config.js';
 import { type ProxyHandler, route, startApiServer } from './api-server.js';
+import { fileCheckpoints } from './stream-checkpoints.js';
 import { type StreamDeliveryFailure, startStreamPoller } from './stream-poller.js';
 
 export interface LocalStackOptions {
@@ -21,6 +22,11 @@ export interface LocalStackOptions {
   sweepIntervalMs?: number;
   /** Where the stream poller starts on the shards open now (default TRIM_HORIZON: nothing is skipped). */
   startingPosition?: 'TRIM_HORIZON' | 'LATEST';
+  /**
+   * A file where the stream poller keeps its position, so a restart on the same data resumes after
+   * the last record it handled (none: start by `startingPosition`, as for data kept in memory).
+   */
+  checkpointFile?: string;
   /** Records that still failed after the retries: the on-failure destination. */
   onFailure?: (failure: StreamDeliveryFailure) => void;
   /** Sweep errors (the sweep throws when a patient failed). */
@@ -123,6 +129,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     retryDelayMs: 200,
     pollIntervalMs: 25,
     startingPosition: options.startingPosition ?? 'TRIM_HORIZON',
+    ...(options.checkpointFile === undefined ? {} : { checkpoints: fileCheckpoints(options.checkpointFile) }),
   });
   const runSweep = () => sweep.handler();
   const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;

@@ -23,6 +23,7 @@ import {
   renderPending,
 } from './notify.js';
 import { patientRefOf, patientStateOf } from './patient.js';
+import { type PatientOrderOutcome, type PatientStep, runInPatientOrder } from './patient-order.js';
 import type { NotificationPorts, PatientPorts, WorkflowSettings } from './ports.js';
 
 /**
@@ -93,6 +94,87 @@ function sameMessage(left: StoredRecord, right: StoredRecord): boolean {
 
 function entersCohort(stored: StoredRecord, config: WorkflowSettings['config']): boolean {
   return stored.record.kind === 'diagnosis' && matchesCohortCode(stored.record, config);
+}
+
+/** A stream record as the evaluation sees it: its patient's partition and what was stored (or why it cannot be read). */
+export interface StreamEntry {
+  /** Names the claimant of the outbox entries this record's evaluation publishes (stable across retries). */
+  eventId: string;
+  /** The partition key: one patient. */
+  patient: string;
+  /** Undefined: not a triggering item (nothing to do); an Error: the image cannot be read (the record fails). */
+  item: TriggeringItem | undefined | Error;
+}
+
+export interface StreamBatchOptions {
+  clock: () => Date;
+  /** Patients evaluated at the same time. */
+  concurrency: number;
+  onEvaluated?: (entries: readonly StreamEntry[], summary: EvaluationSummary) => void;
+  onFailed?: (entries: readonly StreamEntry[], error: unknown) => void;
+}
+
+/**
+ * A stream batch: patients in parallel, each patient's records in order, the
+ * records of one message once (patient-order.ts says which record the batch
+ * must then be retried from).
+ */
+export function evaluateStreamBatch<E extends StreamEntry>(
+  entries: readonly E[],
+  ports: PatientPorts & NotificationPorts,
+  settings: WorkflowSettings,
+  options: StreamBatchOptions,
+): Promise<PatientOrderOutcome<E>> {
+  const evaluate = async (unit: EvaluationUnit, covered: readonly E[]) => {
+    // A retry of the same first record may take back its own outbox claims.
+    const claimant = `evaluate:${covered[0]?.eventId ?? ''}`;
+    try {
+      const summary = await evaluateUnit(unit, ports, settings, { claimant, clock: options.clock });
+      options.onEvaluated?.(covered, summary);
+    } catch (error: unknown) {
+      options.onFailed?.(covered, error);
+      throw error;
+    }
+  };
+  const stepsOf = (patientEntries: readonly E[]): PatientStep<E>[] => {
+    const steps: PatientStep<E>[] = [];
+    let pending: { entry: E; item: TriggeringItem }[] = [];
+    const flush = () => {
+      let next = 0;
+      for (const unit of evaluationUnits(
+        pending.map(({ item }) => item),
+        settings.config,
+      )) {
+        const size = unit.kind === 'records' ? unit.stored.length : 1;
+        const covered = pending.slice(next, next + size).map(({ entry }) => entry);
+        next += size;
+        steps.push({ entries: covered, run: () => evaluate(unit, covered) });
+      }
+      pending = [];
+    };
+    for (const entry of patientEntries) {
+      const { item } = entry;
+      if (item instanceof Error) {
+        flush();
+        steps.push({
+          entries: [entry],
+          run: () => {
+            options.onFailed?.([entry], item);
+            return Promise.reject(item);
+          },
+        });
+      } else if (item !== undefined) {
+        pending.push({ entry, item });
+      }
+    }
+    flush();
+    return steps;
+  };
+  return runInPatientOrder(entries, {
+    patientOf: (entry) => entry.patient,
+    stepsOf,
+    concurrency: options.concurrency,
+  });
 }
 
 /** One stored item on its own, outside a stream batch (tools and tests). */
@@ -222,13 +304,15 @@ function timedPorts(
       }
     };
   return {
-    ...ports,
-    triagePatient: time('triage', ports.triagePatient),
-    loadPatient: time('read', ports.loadPatient),
-    applyAlertChanges: time('commit', ports.applyAlertChanges),
-    claimNotification: time('claim', ports.claimNotification),
-    publish: time('publish', ports.publish),
-    completeNotification: time('markSent', ports.completeNotification),
-    releaseNotification: time('release', ports.releaseNotification),
+    triagePatient: time('triage', (namespace, mrn) => ports.triagePatient(namespace, mrn)),
+    loadPatient: time('read', (namespace, mrn, window) => ports.loadPatient(namespace, mrn, window)),
+    getPatientProfile: (namespace, mrn) => ports.getPatientProfile(namespace, mrn),
+    applyAlertChanges: time('commit', (input) => ports.applyAlertChanges(input)),
+    claimNotification: time('claim', (pending, claim) => ports.claimNotification(pending, claim)),
+    publish: time('publish', (topic, rendered) => ports.publish(topic, rendered)),
+    completeNotification: time('markSent', (pending, messageId, sentAt) =>
+      ports.completeNotification(pending, messageId, sentAt),
+    ),
+    releaseNotification: time('release', (pending, release) => ports.releaseNotification(pending, release)),
   };
 }
