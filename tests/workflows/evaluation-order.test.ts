@@ -67,7 +67,7 @@ function recordsOf(sent: Message, controlId: string, at: number): ClinicalRecord
           setId: String(index + 1),
           observedAt: iso(at - 600_000),
         });
-        if (!sent.unreadable || index > 0) return observation;
+        if (!sent.unreadable || index !== sent.values.length - 1) return observation;
         const { value: _value, canonical: _canonical, ...unreadable } = observation;
         return { ...unreadable, rawUnit: 'mg/XX', unitError: 'unit mg/XX is not accepted' } as Observation;
       });
@@ -213,11 +213,20 @@ describe('evaluation in parallel across patients, in order within a patient', ()
               await evaluateItem(entry.item, sequential, settings, clock);
             }
           }
-          const result = await evaluateStreamBatch(store(parallel, batch), parallel, settings, {
+          const entries = store(parallel, batch);
+          const evaluated: StreamEntry[] = [];
+          const result = await evaluateStreamBatch(entries, parallel, settings, {
             clock,
             concurrency: 8,
+            onEvaluated: (covered) => evaluated.push(...covered),
           });
           expect(result.failures).toEqual([]);
+          // Each patient's records were evaluated in stream order, each once.
+          const inOrder = (list: readonly StreamEntry[], patient: string) =>
+            list.filter((entry) => entry.patient === patient).map((entry) => entry.eventId);
+          for (const patient of new Set(entries.map((entry) => entry.patient))) {
+            expect(inOrder(evaluated, patient)).toEqual(inOrder(entries, patient));
+          }
         }
 
         const expected = outcome(sequential);
