@@ -54,6 +54,8 @@ export interface AlertChanges {
   audit: readonly AuditEvent[];
   /** Rendered notifications of these changes, committed with them and published afterwards. */
   outbox?: readonly OutboxNotification[];
+  /** The outbox entries are written claimed by this claimant (who publishes them next). */
+  claim?: NotificationClaim;
 }
 
 /**
@@ -74,7 +76,7 @@ const updateCondition = '#version = :expectedVersion AND #alertId = :alertId';
  * attributes), which a later episode in the same slot never replaces. Throws
  * ConcurrentAlertChangeError when any condition fails; nothing is written then.
  */
-export async function applyAlertChanges({ changes, audit, outbox = [] }: AlertChanges): Promise<void> {
+export async function applyAlertChanges({ changes, audit, outbox = [], claim }: AlertChanges): Promise<void> {
   if (changes.length === 0 && audit.length === 0 && outbox.length === 0) return;
   const tableName = storeSettings().tableName;
   const patientByAlert = new Map<string, PatientKey>();
@@ -142,7 +144,19 @@ export async function applyAlertChanges({ changes, audit, outbox = [] }: AlertCh
   outbox.forEach((notification, position) => {
     actions.push({
       alertId: notification.notificationId,
-      action: { Put: { TableName: tableName, Item: outboxItem(notification, queuedAt, position) } },
+      action: {
+        Put: {
+          TableName: tableName,
+          Item: outboxItem(
+            notification,
+            queuedAt,
+            position,
+            claim === undefined
+              ? undefined
+              : { claimant: claim.claimant, claimedUntil: claim.now.getTime() + claim.leaseMs },
+          ),
+        },
+      },
     });
   });
   if (actions.length > maxTransactionItems) {

@@ -98,18 +98,29 @@ const errorName = (error: unknown): string => (error instanceof Error ? error.na
  * message and before the entry is marked sent; after its lease the entry is published again, with
  * the same `notificationId` attribute, so subscribers can drop the repeat.
  */
-export async function publishPending(
+export function publishPending(
+  pending: readonly PendingNotification[],
+  ports: NotificationPorts,
+  publisher: Publisher,
+): Promise<Delivery> {
+  return publishEntries(pending, ports, publisher, (notification) =>
+    ports.claimNotification(notification, {
+      claimant: publisher.claimant,
+      now: publisher.clock(),
+      leaseMs: outboxPolicy.leaseMs,
+    }),
+  );
+}
+
+async function publishEntries(
   pending: readonly PendingNotification[],
   ports: NotificationPorts,
   { claimant, clock }: Publisher,
+  claim: (notification: PendingNotification) => Promise<number | undefined>,
 ): Promise<Delivery> {
   const delivery = { ...noDelivery };
   for (const notification of pending) {
-    const attempt = await ports.claimNotification(notification, {
-      claimant,
-      now: clock(),
-      leaseMs: outboxPolicy.leaseMs,
-    });
+    const attempt = await claim(notification);
     if (attempt === undefined) continue;
     let messageId: string;
     try {
@@ -142,6 +153,8 @@ export async function commitAndPublish(
   publisher: Publisher,
 ): Promise<Delivery> {
   if (result.changes.length === 0 && result.audit.length === 0 && outbox.length === 0) return noDelivery;
-  await ports.applyAlertChanges({ changes: result.changes, audit: result.audit, outbox });
-  return publishPending(outbox, ports, publisher);
+  // Committed already claimed by this publisher: the first attempt needs no claim of its own.
+  const claim = { claimant: publisher.claimant, now: publisher.clock(), leaseMs: outboxPolicy.leaseMs };
+  await ports.applyAlertChanges({ changes: result.changes, audit: result.audit, outbox, claim });
+  return publishEntries(outbox, ports, publisher, async () => 1);
 }

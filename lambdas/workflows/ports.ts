@@ -16,17 +16,26 @@ export interface PendingNotification {
   rendered: RenderedNotification;
 }
 
+export interface OutboxClaim {
+  /** Who publishes; the same claimant may take its own entry again (a retry of the same work). */
+  claimant: string;
+  now: Date;
+  leaseMs: number;
+}
+
 export interface NotificationPorts {
-  /** Persists alert changes, audit events and the outbox in one conditional transaction. */
-  applyAlertChanges(input: AlertChanges & { outbox: readonly PendingNotification[] }): Promise<void>;
+  /**
+   * Persists alert changes, audit events and the outbox in one conditional transaction; with a
+   * claim, the outbox entries are written claimed by it (their first attempt).
+   */
+  applyAlertChanges(
+    input: AlertChanges & { outbox: readonly PendingNotification[]; claim?: OutboxClaim },
+  ): Promise<void>;
   /**
    * Takes the outbox entry for a while before publishing it (a conditional write): the attempt
    * number, or undefined when it was sent, is parked, or another claimant holds it.
    */
-  claimNotification(
-    pending: PendingNotification,
-    claim: { claimant: string; now: Date; leaseMs: number },
-  ): Promise<number | undefined>;
+  claimNotification(pending: PendingNotification, claim: OutboxClaim): Promise<number | undefined>;
   /** Publishes to the topic; throws when SNS does not take it. */
   publish(topic: Topic, rendered: RenderedNotification): Promise<string>;
   /** Marks the outbox entry sent and keeps the sent mark. */

@@ -147,6 +147,7 @@ export class MemoryPorts implements PatientPorts, NotificationPorts {
     changes,
     audit,
     outbox,
+    claim,
   }: Parameters<NotificationPorts['applyAlertChanges']>[0]): Promise<void> {
     await this.pause();
     const conflicting = changes
@@ -172,7 +173,10 @@ export class MemoryPorts implements PatientPorts, NotificationPorts {
         notification,
         queued,
         position,
-        attempts: 0,
+        attempts: claim === undefined ? 0 : 1,
+        ...(claim === undefined
+          ? {}
+          : { claimedBy: claim.claimant, claimedUntil: claim.now.getTime() + claim.leaseMs }),
       });
     });
   }

@@ -88,7 +88,6 @@ describe('triage before the history read', () => {
       read: expect.any(Number),
       rules: expect.any(Number),
       commit: expect.any(Number),
-      claim: expect.any(Number),
       publish: expect.any(Number),
       markSent: expect.any(Number),
     });
