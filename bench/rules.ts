@@ -148,7 +148,7 @@ export async function run(): Promise<void> {
     const incoming = result('calcium', 7.2 + (index % 20) / 10, 365 + index / 1000);
     const now = new Date(Date.parse(incoming.receivedAt) + 60_000);
     const state = buildPatientState({ patient, records: [...history, incoming], clinical, openAlerts }, now);
-    const { outcomes, errors } = evaluatePatient(state, { kind: 'record', stored: incoming }, config, now);
+    const { outcomes, errors } = evaluatePatient(state, { kind: 'records', stored: [incoming] }, config, now);
     if (errors.length > 0)
       throw new Error(`rule errors in the bench: ${errors.map((error) => error.ruleId).join(', ')}`);
     return outcomes.length;

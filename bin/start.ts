@@ -5,7 +5,8 @@
  * minute, and one line per notification as it is published. Ctrl-C stops
  * everything it started.
  *
- *   npm start                      data kept in .local/dynamodb
+ *   npm start                      data kept in .local/dynamodb (the stream's position in
+ *                                  .local/stream-checkpoints.json)
  *   npm start -- --in-memory       start clean, keep nothing
  *   npm start -- --hospital=<id>   rules settings from config/hospitals/<id>.json
  */
@@ -46,6 +47,8 @@ async function main(): Promise<void> {
     environment: services.environment,
     hospitalId: values.hospital,
     sweepIntervalMs: Number(values['sweep-seconds']) * 1000,
+    // With the data kept, evaluation resumes where it stopped instead of reading the whole stream again.
+    ...(values['in-memory'] ? {} : { checkpointFile: '.local/stream-checkpoints.json' }),
     onFailure: (failure) =>
       process.stderr.write(
         `evaluation failed after retries (${failure.reason}): ${failure.records.length} record(s)\n`,

@@ -13,6 +13,7 @@ import { rulesConfigFileVariable } from '../../lambdas/config/rules-config-file.
 import { loadHospitalConfig, rulesConfigFor } from '../../lib/config/hospital-config.js';
 import { writeRulesConfigFile } from '../../lib/config/rules-config-file.js';
 import { type ProxyHandler, route, startApiServer } from './api-server.js';
+import { fileCheckpoints } from './stream-checkpoints.js';
 import { type StreamDeliveryFailure, startStreamPoller } from './stream-poller.js';
 
 export interface LocalStackOptions {
@@ -26,6 +27,11 @@ export interface LocalStackOptions {
   sweepIntervalMs?: number;
   /** Where the stream poller starts on the shards open now (default TRIM_HORIZON: nothing is skipped). */
   startingPosition?: 'TRIM_HORIZON' | 'LATEST';
+  /**
+   * A file where the stream poller keeps its position, so a restart on the same data resumes after
+   * the last record it handled (none: start by `startingPosition`, as for data kept in memory).
+   */
+  checkpointFile?: string;
   /** Records that still failed after the retries: the on-failure destination. */
   onFailure?: (failure: StreamDeliveryFailure) => void;
   /** Sweep errors (the sweep throws when a patient failed). */
@@ -131,6 +137,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     retryDelayMs: 200,
     pollIntervalMs: 25,
     startingPosition: options.startingPosition ?? 'TRIM_HORIZON',
+    ...(options.checkpointFile === undefined ? {} : { checkpoints: fileCheckpoints(options.checkpointFile) }),
   });
   const runSweep = () => sweep.handler();
   const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;

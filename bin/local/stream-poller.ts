@@ -7,6 +7,9 @@
  * first failed sequence number, a bounded number of times, then hands the
  * record to `onError` (the local on-failure destination) and moves on.
  * Shards are read in lineage order: a child only after its parent is done.
+ * With a checkpoint store it keeps its position as the mapping does: each
+ * shard resumes after the last record it handled (or skipped), and a shard
+ * read to its end is not read again, so a restart delivers only new records.
  */
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -19,6 +22,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { evaluationTriggerFilterPattern } from '../../lambdas/adapters/table-layout.js';
+import type { StreamCheckpoints } from './stream-checkpoints.js';
 import { compileFilter, type StreamRecordFilter } from './stream-filter.js';
 import { lambdaRecord } from './stream-records.js';
 
@@ -46,6 +50,8 @@ export interface StreamPollerOptions {
   region?: string;
   /** Errors reading the stream (the poller keeps trying); default: written to stderr. */
   onPollError?: (error: unknown) => void;
+  /** Where each shard's position is kept across restarts; none: start by `startingPosition` each time. */
+  checkpoints?: StreamCheckpoints;
 }
 
 export interface StreamDeliveryFailure {
@@ -123,6 +129,10 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<R
     throw new Error(`Table ${options.tableName} has no stream`);
   }
   const streamArn: string = latestStreamArn;
+  const saved = (await options.checkpoints?.load(streamArn)) ?? {};
+  const checkpoint = (shardId: string, position: { after: string } | { done: true }) => {
+    options.checkpoints?.save(streamArn, shardId, position).catch(onPollError);
+  };
 
   let stopped = false;
   const wakers = new Set<() => void>();
@@ -182,12 +192,12 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<R
         failedAt = 0;
       }
       if (failedAt === undefined) {
-        buffer.splice(0, batch.length);
+        handled(buffer.splice(0, batch.length));
         retry = { sequenceNumber: undefined, attempts: 0 };
         return;
       }
       // Records before the first failure are done (the checkpoint moves past them).
-      buffer.splice(0, failedAt);
+      handled(buffer.splice(0, failedAt));
       const head = buffer[0]?.dynamodb?.SequenceNumber;
       if (retry.sequenceNumber !== head) retry = { sequenceNumber: head, attempts: 0 };
       retry.attempts += 1;
@@ -209,9 +219,14 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<R
       } catch (error: unknown) {
         onPollError(error);
       }
-      buffer.splice(0, handedOver.length);
+      handled(buffer.splice(0, handedOver.length));
       retry = { sequenceNumber: undefined, attempts: 0 };
     };
+
+    function handled(records: readonly DynamoDBRecord[]): void {
+      const last = records.at(-1)?.dynamodb?.SequenceNumber;
+      if (last !== undefined) checkpoint(shardId, { after: last });
+    }
   }
 
   async function readShard(state: ShardState, firstIterator: string | undefined): Promise<void> {
@@ -233,6 +248,10 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<R
           }
           iterator = page.NextShardIterator;
           closed = iterator === undefined;
+          // Records the filter dropped are handled too: once nothing waits, the position moves past them.
+          if (buffer.length === 0 && records.length > 0 && lastSequenceNumber !== undefined) {
+            checkpoint(shardId, { after: lastSequenceNumber });
+          }
           if (records.length === 0 && buffer.length === 0 && !closed) await sleep(pollIntervalMs);
         } catch (error: unknown) {
           if (errorName(error) === 'ExpiredIteratorException') {
@@ -255,7 +274,10 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<R
       }
     }
     state.done = !stopped;
-    if (state.done) startReadyShards();
+    if (state.done) {
+      checkpoint(shardId, { done: true });
+      startReadyShards();
+    }
   }
 
   function startShard(state: ShardState, iterator: string | undefined) {
@@ -273,7 +295,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<R
       if (parent !== undefined && !parent.done) continue;
       state.started = true;
       workers.push(
-        shardIterator(state.shard.ShardId ?? '', 'TRIM_HORIZON')
+        resumeIterator(state.shard.ShardId ?? '', 'TRIM_HORIZON')
           .then((iterator) => readShard(state, iterator))
           .catch((error: unknown) => {
             state.started = false;
@@ -283,16 +305,40 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<R
     }
   }
 
+  /** After the shard's checkpoint when there is one (TRIM_HORIZON if that record was trimmed since), else `otherwise`. */
+  async function resumeIterator(shardId: string, otherwise: ShardIteratorType) {
+    const position = saved[shardId];
+    if (position === undefined || !('after' in position)) return shardIterator(shardId, otherwise);
+    try {
+      return await shardIterator(shardId, 'AFTER_SEQUENCE_NUMBER', position.after);
+    } catch (error: unknown) {
+      if (errorName(error) !== 'TrimmedDataAccessException') throw error;
+      return shardIterator(shardId, 'TRIM_HORIZON');
+    }
+  }
+
   // First look: LATEST pins the open shards now, so everything written after start() resolves is seen.
+  // A shard with a checkpoint resumes after it; one read to its end before is not read again.
   for (const shard of await describeShards()) {
+    const shardId = shard.ShardId ?? '';
     const state: ShardState = { shard, started: false, done: false };
-    shards.set(shard.ShardId ?? '', state);
-    if (options.startingPosition === 'LATEST') {
+    shards.set(shardId, state);
+    const position = saved[shardId];
+    if (position !== undefined && 'done' in position) {
+      state.done = true;
+      state.started = true;
+    } else if (position !== undefined) {
+      const parent = shard.ParentShardId === undefined ? undefined : saved[shard.ParentShardId];
+      // Its parent was finished before (it has a position of its own): resume now.
+      if (parent === undefined || 'done' in parent)
+        startShard(state, await resumeIterator(shardId, 'TRIM_HORIZON'));
+    } else if (options.startingPosition === 'LATEST') {
       if (shard.SequenceNumberRange?.EndingSequenceNumber !== undefined) {
         state.done = true;
         state.started = true;
+        checkpoint(shardId, { done: true });
       } else {
-        startShard(state, await shardIterator(shard.ShardId ?? '', 'LATEST'));
+        startShard(state, await shardIterator(shardId, 'LATEST'));
       }
     }
   }
@@ -322,6 +368,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<R
       await discovery;
       // Workers started while stopping are awaited too.
       for (let index = 0; index < workers.length; index += 1) await workers[index];
+      await options.checkpoints?.flush();
       streams.destroy();
     },
   };

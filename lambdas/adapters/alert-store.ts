@@ -10,6 +10,7 @@ import {
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Alert, AuditEvent } from '../domain/alerts.js';
 import { dynamoDocumentClient } from './aws-clients.js';
@@ -53,6 +54,8 @@ export interface AlertChanges {
   audit: readonly AuditEvent[];
   /** Rendered notifications of these changes, committed with them and published afterwards. */
   outbox?: readonly OutboxNotification[];
+  /** The outbox entries are written claimed by this claimant (who publishes them next). */
+  claim?: NotificationClaim;
 }
 
 /**
@@ -73,7 +76,7 @@ const updateCondition = '#version = :expectedVersion AND #alertId = :alertId';
  * attributes), which a later episode in the same slot never replaces. Throws
  * ConcurrentAlertChangeError when any condition fails; nothing is written then.
  */
-export async function applyAlertChanges({ changes, audit, outbox = [] }: AlertChanges): Promise<void> {
+export async function applyAlertChanges({ changes, audit, outbox = [], claim }: AlertChanges): Promise<void> {
   if (changes.length === 0 && audit.length === 0 && outbox.length === 0) return;
   const tableName = storeSettings().tableName;
   const patientByAlert = new Map<string, PatientKey>();
@@ -145,7 +148,19 @@ export async function applyAlertChanges({ changes, audit, outbox = [] }: AlertCh
   outbox.forEach((notification, position) => {
     actions.push({
       alertId: notification.notificationId,
-      action: { Put: { TableName: tableName, Item: outboxItem(notification, queuedAt, position) } },
+      action: {
+        Put: {
+          TableName: tableName,
+          Item: outboxItem(
+            notification,
+            queuedAt,
+            position,
+            claim === undefined
+              ? undefined
+              : { claimant: claim.claimant, claimedUntil: claim.now.getTime() + claim.leaseMs },
+          ),
+        },
+      },
     });
   });
   if (actions.length > maxTransactionItems) {
@@ -303,13 +318,114 @@ export async function listActiveAlerts({
   }
 }
 
-/**
- * After SNS took an outbox notification: removes the outbox entry and keeps
- * the sent mark (EVENT#NOTIFY#), in one transaction. Safe to repeat.
- */
+const isConditionFailure = (error: unknown): boolean =>
+  (error as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException';
+
 /** How long a sent outbox entry stays before DynamoDB's TTL removes it. */
 const sentOutboxTtlSeconds = 86_400;
 
+export interface NotificationClaim {
+  /** Who publishes: the same claimant may take its own entry again (a retry of the same stream record). */
+  claimant: string;
+  now: Date;
+  /** Longer than the longest publish (SDK timeouts and retries included), so a live claim never lapses. */
+  leaseMs: number;
+}
+
+/**
+ * Takes an outbox entry before publishing it: a conditional write that
+ * succeeds only while the entry is unsent, not parked, and not leased to
+ * another claimant (or that lease has lapsed). Two publishers (an evaluation
+ * and the sweep) can then never both publish it, except after a publisher
+ * died between publish and completion and its lease lapsed. Returns the
+ * attempt this is (1 for the first), or undefined when the entry is not
+ * this claimant's to publish.
+ */
+export async function claimNotification(
+  notification: OutboxNotification,
+  { claimant, now, leaseMs }: NotificationClaim,
+): Promise<number | undefined> {
+  try {
+    const { Attributes: attributes } = await dynamoDocumentClient().send(
+      new UpdateCommand({
+        TableName: storeSettings().tableName,
+        Key: { pk: patientPk(notification.patient), sk: outboxSk(notification.notificationId) },
+        ConditionExpression:
+          'attribute_exists(pk) AND attribute_not_exists(#sentAt) AND attribute_not_exists(#parkedAt) AND ' +
+          '(attribute_not_exists(#claimedUntil) OR #claimedUntil < :now OR #claimedBy = :claimant)',
+        UpdateExpression:
+          'SET #claimedUntil = :until, #claimedBy = :claimant, #attempts = if_not_exists(#attempts, :zero) + :one',
+        ExpressionAttributeNames: {
+          '#sentAt': 'sentAt',
+          '#parkedAt': 'parkedAt',
+          '#claimedUntil': 'claimedUntil',
+          '#claimedBy': 'claimedBy',
+          '#attempts': 'attempts',
+        },
+        ExpressionAttributeValues: {
+          ':now': now.getTime(),
+          ':until': now.getTime() + leaseMs,
+          ':claimant': claimant,
+          ':zero': 0,
+          ':one': 1,
+        },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(attributes?.attempts ?? 1);
+  } catch (error: unknown) {
+    if (isConditionFailure(error)) return undefined;
+    throw storeErrorFrom('claimNotification', error);
+  }
+}
+
+/**
+ * After a publish failed: gives the claim back so the next attempt (the
+ * stream retry, the next evaluation or sweep) can take it at once, noting the
+ * error; or parks the entry (`status` parked), which no publisher takes again
+ * and which stops blocking the patient's later notifications. Only the
+ * claimant that holds the lease releases it.
+ */
+export async function releaseNotification(
+  notification: OutboxNotification,
+  { claimant, at, error, park }: { claimant: string; at: string; error: string; park: boolean },
+): Promise<void> {
+  try {
+    await dynamoDocumentClient().send(
+      new UpdateCommand({
+        TableName: storeSettings().tableName,
+        Key: { pk: patientPk(notification.patient), sk: outboxSk(notification.notificationId) },
+        ConditionExpression: '#claimedBy = :claimant AND attribute_not_exists(#sentAt)',
+        UpdateExpression: park
+          ? 'SET #lastError = :error, #lastErrorAt = :at, #status = :parked, #parkedAt = :at REMOVE #claimedUntil, #claimedBy'
+          : 'SET #lastError = :error, #lastErrorAt = :at REMOVE #claimedUntil, #claimedBy',
+        ExpressionAttributeNames: {
+          '#claimedBy': 'claimedBy',
+          '#claimedUntil': 'claimedUntil',
+          '#sentAt': 'sentAt',
+          '#lastError': 'lastError',
+          '#lastErrorAt': 'lastErrorAt',
+          ...(park ? { '#status': 'status', '#parkedAt': 'parkedAt' } : {}),
+        },
+        ExpressionAttributeValues: {
+          ':claimant': claimant,
+          ':error': error,
+          ':at': at,
+          ...(park ? { ':parked': 'parked' } : {}),
+        },
+      }),
+    );
+  } catch (caught: unknown) {
+    // Another claimant took it after our lease lapsed, or it was sent meanwhile: theirs now.
+    if (isConditionFailure(caught)) return;
+    throw storeErrorFrom('releaseNotification', caught);
+  }
+}
+
+/**
+ * After SNS took an outbox notification: marks the outbox entry sent and keeps
+ * the sent mark (EVENT#NOTIFY#), in one transaction. Safe to repeat.
+ */
 export async function completeNotification(
   notification: OutboxNotification,
   messageId: string,

@@ -35,6 +35,7 @@ import {
   historyRange,
   type PatientKey,
   patientPk,
+  prefixUpperBound,
   profileSk,
   sortKeyPrefix,
 } from './table-layout.js';
@@ -92,6 +93,33 @@ export async function loadPatient(
   return historyFromItems(items);
 }
 
+/**
+ * Whether a new record needs the full evaluation, in one small strongly
+ * consistent Query: the clinical state, the enrolments and the outbox sort
+ * next to each other (`STATE#CLINICAL` .. `STATE#OUTBOX$`), away from the
+ * records and the alerts, so a patient outside the cohort costs about one
+ * read unit.
+ */
+export async function triagePatient(
+  namespace: string,
+  mrn: string,
+): Promise<{ inCohort: boolean; pendingNotifications: boolean }> {
+  const items = await queryAll('triagePatient', {
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: {
+      ':pk': patientPk({ namespace, mrn }),
+      ':from': clinicalStateSk,
+      ':to': prefixUpperBound(sortKeyPrefix.outbox),
+    },
+    ConsistentRead: true,
+  });
+  const history = historyFromItems(items);
+  return {
+    inCohort: history.clinical.cohort.inCohort,
+    pendingNotifications: history.pendingNotifications.length > 0,
+  };
+}
+
 /** Splits the history Query's items by sort-key prefix; they arrive in key order, so records are oldest first. */
 function historyFromItems(items: readonly Item[]): PatientHistory {
   const history: PatientHistory = {
@@ -113,7 +141,8 @@ function historyFromItems(items: readonly Item[]): PatientHistory {
     } else if (sk === clinicalStateSk) {
       history.clinical = clinicalStateFromItem(item).state;
     } else if (sk.startsWith(sortKeyPrefix.outbox)) {
-      if (item.sentAt === undefined) outboxItems.push(item);
+      // Sent entries wait for their TTL; parked ones for an operator: neither is published again.
+      if (item.sentAt === undefined && item.parkedAt === undefined) outboxItems.push(item);
     } else if (sk === profileSk) {
       history.profile = profileFromItem(item);
     }

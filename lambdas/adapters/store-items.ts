@@ -320,9 +320,21 @@ export function profileFromItem(item: Item): PatientProfile {
   return profile;
 }
 
-/** `position` keeps the order of one change's notifications (opened before escalated). */
-export function outboxItem(notification: OutboxNotification, queuedAt: string, position: number): Item {
+/**
+ * `position` keeps the order of one change's notifications (opened before escalated). With a
+ * claim, the entry is written already claimed by whoever committed it (its first attempt), so
+ * publishing it right after the commit needs no separate claim.
+ */
+export function outboxItem(
+  notification: OutboxNotification,
+  queuedAt: string,
+  position: number,
+  claim?: { claimant: string; claimedUntil: number },
+): Item {
   return {
+    ...(claim === undefined
+      ? {}
+      : { claimedBy: claim.claimant, claimedUntil: claim.claimedUntil, attempts: 1 }),
     pk: patientPk(notification.patient),
     sk: outboxSk(notification.notificationId),
     itemType: 'notification',

@@ -4,21 +4,25 @@
  * failure is a StoreError subclass saying whether a retry can help.
  *
  * - messages: acceptMessage (records + duplicate detection + profile)
- * - patients: loadPatient, getPatientProfile, setCohortMembership, listCohortPatients
+ * - patients: triagePatient, loadPatient, getPatientProfile, setCohortMembership, listCohortPatients
  * - alerts: applyAlertChanges, getAlert, listActiveAlerts, listCriticalAlerts (timeliness report)
  * - notifications: the outbox (in applyAlertChanges, loadPatient's
- *   pendingNotifications, completeNotification), wasNotificationSent, markNotificationSent
+ *   pendingNotifications, claimNotification, completeNotification,
+ *   releaseNotification), wasNotificationSent, markNotificationSent
  */
 export {
   type AlertChange,
   type AlertChanges,
   type AlertPage,
   applyAlertChanges,
+  claimNotification,
   completeNotification,
   getAlert,
   listActiveAlerts,
   listCriticalAlerts,
   markNotificationSent,
+  type NotificationClaim,
+  releaseNotification,
   wasNotificationSent,
 } from './alert-store.js';
 export { type AcceptMessageInput, type AcceptMessageResult, acceptMessage } from './message-store.js';
@@ -30,6 +34,7 @@ export {
   loadPatient,
   type PatientHistory,
   setCohortMembership,
+  triagePatient,
 } from './patient-store.js';
 export {
   ConcurrentAlertChangeError,

@@ -47,9 +47,14 @@ export interface NotificationBody {
   ackUrl?: string;
 }
 
-/** `escalationLevel` (`"1"`, `"2"`, ...) only on escalations: the publisher picks the level's topic from it. */
+/**
+ * `escalationLevel` (`"1"`, `"2"`, ...) only on escalations: the publisher picks the level's topic
+ * from it. `notificationId` is set when the outbox publishes (the same on a re-publish), so a
+ * subscriber can drop a repeat.
+ */
 export type NotificationAttributes = Record<'severity' | 'ruleId' | 'facility' | 'event', string> & {
   escalationLevel?: string;
+  notificationId?: string;
 };
 
 export interface RenderedNotification {

@@ -54,12 +54,15 @@ function topicArnFor(topic: Topic, escalationLevel: string | undefined): string 
 
 export const notificationPorts: NotificationPorts = {
   applyAlertChanges: store.applyAlertChanges,
+  claimNotification: store.claimNotification,
   completeNotification: store.completeNotification,
+  releaseNotification: store.releaseNotification,
   publish: (topic, rendered) =>
     publishNotification({ topicArn: topicArnFor(topic, rendered.attributes.escalationLevel), rendered }),
 };
 
 export const patientPorts: PatientPorts = {
+  triagePatient: store.triagePatient,
   loadPatient: store.loadPatient,
   getPatientProfile: store.getPatientProfile,
 };

@@ -22,6 +22,7 @@ export const handler = async (): Promise<SweepSummary> => {
   const summary = await runSweep(ports, settings, clock);
   metrics.addMetric('NotificationsPublished', MetricUnit.Count, summary.published);
   metrics.addMetric('SweepFailures', MetricUnit.Count, summary.failures.length);
+  if (summary.parked > 0) metrics.addMetric('NotificationsParked', MetricUnit.Count, summary.parked);
   metrics.publishStoredMetrics();
   logger.info('sweep', { ...summary, failures: summary.failures.length });
   if (summary.failures.length > 0) {

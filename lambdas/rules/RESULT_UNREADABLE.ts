@@ -1,10 +1,11 @@
 /**
  * RESULT_UNREADABLE (advisory): a cohort patient's result for a watched analyte arrived with a
  * missing or unaccepted unit, or a value that cannot be read as a number. One notice per offending
- * result (alert scope = its record id), raised on that record's own trigger; never resolves. Nothing
+ * result (alert scope = its record id), raised when that record's message is evaluated; never resolves. Nothing
  * clinical is inferred from the result.
  */
 import type { RuleOutcome } from '../domain/alerts.js';
+import type { StoredRecord } from '../domain/records.js';
 import { instantMs } from '../patient/time.js';
 import { defineRule } from './rule.js';
 import { analyteLabels, observationEvidence } from './support/observations.js';
@@ -21,34 +22,37 @@ export const RESULT_UNREADABLE = defineRule({
   trigger: 'event',
   seed: [],
   evaluate({ trigger, config }): RuleOutcome[] {
-    if (trigger.kind !== 'record') return [noChange(id)];
-    const { stored } = trigger;
-    const observation = stored.record;
-    if (observation.kind !== 'observation' || observation.analyte === undefined) return [noChange(id)];
-    if (!evaluatedStatuses.has(observation.status.toUpperCase())) return [noChange(id)];
-    const problems = [observation.unitError, observation.valueError].filter(
-      (problem) => problem !== undefined,
-    );
-    if (problems.length === 0) return [noChange(id)];
-    const { source } = observation;
-    const entry = {
-      recordId: stored.recordId,
-      receivedAt: stored.receivedAt,
-      observedAt: observation.observedAt,
-      observedAtMs: instantMs(observation.observedAt),
-      observation,
-      replacesRecordIds: [],
-    };
-    return [
-      fire({
-        ruleId: id,
-        severity: 'advisory',
-        alertScope: stored.recordId,
-        finding: `Unreadable ${analyteLabels[observation.analyte]} result in message ${source.controlId} (${source.messageType} from ${source.facility}), OBX-3 ${observation.code}^${observation.codeSystem}, OBX-5 '${observation.rawValue}', OBX-6 '${observation.rawUnit}', observed ${formatClinicalTime(observation.observedAt, config.timeZone)}: ${problems.join('; ')}.`,
-        recommendation:
-          'Interface team: fix the feed so this result arrives with an accepted unit and a numeric value; nothing clinical was inferred from it.',
-        evidence: [observationEvidence(entry)],
-      }),
-    ];
+    if (trigger.kind !== 'records') return [noChange(id)];
+    const outcomes = trigger.stored.flatMap((stored) => unreadableResult(stored, config.timeZone));
+    return outcomes.length === 0 ? [noChange(id)] : outcomes;
   },
 });
+
+/** One notice for a watched result that cannot be read, else none. */
+function unreadableResult(stored: StoredRecord, timeZone: string): RuleOutcome[] {
+  const observation = stored.record;
+  if (observation.kind !== 'observation' || observation.analyte === undefined) return [];
+  if (!evaluatedStatuses.has(observation.status.toUpperCase())) return [];
+  const problems = [observation.unitError, observation.valueError].filter((problem) => problem !== undefined);
+  if (problems.length === 0) return [];
+  const { source } = observation;
+  const entry = {
+    recordId: stored.recordId,
+    receivedAt: stored.receivedAt,
+    observedAt: observation.observedAt,
+    observedAtMs: instantMs(observation.observedAt),
+    observation,
+    replacesRecordIds: [],
+  };
+  return [
+    fire({
+      ruleId: id,
+      severity: 'advisory',
+      alertScope: stored.recordId,
+      finding: `Unreadable ${analyteLabels[observation.analyte]} result in message ${source.controlId} (${source.messageType} from ${source.facility}), OBX-3 ${observation.code}^${observation.codeSystem}, OBX-5 '${observation.rawValue}', OBX-6 '${observation.rawUnit}', observed ${formatClinicalTime(observation.observedAt, timeZone)}: ${problems.join('; ')}.`,
+      recommendation:
+        'Interface team: fix the feed so this result arrives with an accepted unit and a numeric value; nothing clinical was inferred from it.',
+      evidence: [observationEvidence(entry)],
+    }),
+  ];
+}

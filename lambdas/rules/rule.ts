@@ -10,9 +10,8 @@ import type { PatientState } from '../patient/patient-state.js';
 
 /** What caused this evaluation. */
 export type Trigger =
-  | { kind: 'record'; stored: StoredRecord }
-  | { kind: 'cohortEntered' }
-  | { kind: 'sweep' };
+  /** The records of one message (several results of one message are evaluated once). */
+  { kind: 'records'; stored: readonly StoredRecord[] } | { kind: 'cohortEntered' } | { kind: 'sweep' };
 
 export interface RuleContext {
   state: PatientState;

@@ -10,7 +10,7 @@ import type { RulesConfig } from '../config/rules-config.js';
 import type { Alert } from '../domain/alerts.js';
 import type { CohortEnrolment } from '../domain/records.js';
 import { applyEnrolment, type ClinicalState } from '../patient/clinical-state.js';
-import { commitAndPublish, renderPending } from './notify.js';
+import { commitAndPublish, oneOffPublisher, renderPending } from './notify.js';
 import type { NotificationPorts, PatientPorts } from './ports.js';
 
 export interface AdminPorts extends NotificationPorts, Pick<PatientPorts, 'getPatientProfile'> {
@@ -90,7 +90,7 @@ async function acknowledgeOnce(
     ...(profile?.name === undefined ? {} : { patientName: profile.name }),
     now,
   });
-  await commitAndPublish(result, outbox, ports, clock);
+  await commitAndPublish(result, outbox, ports, oneOffPublisher('acknowledge', clock));
   const updated = result.changes.find((change) => change.alert.alertId === alert.alertId)?.alert ?? alert;
   return { outcome: 'acknowledged', alert: updated };
 }

@@ -1,46 +1,214 @@
 /**
- * Evaluate one new stored item (a result, an order, a diagnosis, a patient
- * merge or a cohort enrolment) for its patient (a merge is applied first): one bounded history read, the rules, the alert
- * lifecycle, a conditional commit, then the pages. Idempotent: a retried or
- * concurrent evaluation of the same item changes nothing twice and pages
- * nothing twice (the lifecycle dedups by evidence, the store's writes are
- * conditional, and notifications go through the outbox).
+ * Evaluate what a message (or an enrolment) changed for its patient (a patient
+ * merge is applied first, then judged as a cohort entry): a small
+ * triage read, then one bounded history read, the rules, the alert lifecycle,
+ * a conditional commit, then the pages. Idempotent: a retried or concurrent
+ * evaluation changes nothing twice and pages nothing twice (the lifecycle
+ * dedups by evidence, the store's writes are conditional, and notifications
+ * go through the outbox, claimed before each publish).
  */
 
-import type { TriggeringItem } from '../adapters/store.js';
+import type { PatientKey, StoredEnrolment, TriggeringItem } from '../adapters/store.js';
 import { ConcurrentAlertChangeError } from '../adapters/store-errors.js';
 import { applyOutcomes } from '../alerts/lifecycle.js';
 import type { RuleOutcome } from '../domain/alerts.js';
+import type { StoredRecord } from '../domain/records.js';
 import { matchesCohortCode } from '../patient/cohort.js';
 import { evaluatePatient, type RuleError, type Trigger } from '../rules/engine.js';
 import { applyPatientMerge, type MergePorts } from './merge.js';
-import { commitAndPublish, publishPending, renderPending } from './notify.js';
+import {
+  addDelivery,
+  commitAndPublish,
+  oneOffPublisher,
+  type Publisher,
+  publishPending,
+  renderPending,
+} from './notify.js';
 import { patientRefOf, patientStateOf } from './patient.js';
+import { type PatientOrderOutcome, type PatientStep, runInPatientOrder } from './patient-order.js';
 import type { WorkflowSettings } from './ports.js';
 
 /** What an evaluation reads and writes: the patient, the notifications, and what a merge moves. */
 export type EvaluationPorts = MergePorts;
 
+/**
+ * What one evaluation is about: an administrator's enrolment or removal, or
+ * the stored records of one message about one patient (several results of
+ * one message are evaluated once, not once per OBX).
+ */
+export type EvaluationUnit =
+  | { kind: 'enrolment'; patient: PatientKey; stored: StoredEnrolment }
+  | { kind: 'records'; patient: PatientKey; stored: readonly StoredRecord[] };
+
+/** Where the time of one evaluation went, in milliseconds (port calls by stage, and the rules). */
+export type StageTimings = Partial<
+  Record<'triage' | 'read' | 'rules' | 'commit' | 'claim' | 'publish' | 'markSent' | 'release', number>
+>;
+
 export interface EvaluationSummary {
-  trigger: Trigger['kind'] | 'cohortRemoved';
+  trigger: Trigger['kind'] | 'cohortRemoved' | 'outsideCohort';
   inCohort: boolean;
   alertChanges: number;
   published: number;
+  parked: number;
   ruleErrors: RuleError[];
+  timings: StageTimings;
 }
 
 /** Conditional-write conflicts are retried this many times with a fresh read before giving up. */
 const maxAttempts = 3;
 
-export async function evaluateItem(
+/**
+ * The units of one patient's stream records, in order: consecutive records
+ * of one message merge into one unit. A diagnosis that enters the cohort
+ * stays a unit of its own (it evaluates every rule as a cohort entry), and so
+ * does each enrolment.
+ */
+export function evaluationUnits(
+  items: readonly TriggeringItem[],
+  config: WorkflowSettings['config'],
+): EvaluationUnit[] {
+  const units: EvaluationUnit[] = [];
+  let open: { kind: 'records'; patient: PatientKey; stored: StoredRecord[] } | undefined;
+  for (const item of items) {
+    if (item.kind === 'enrolment' || entersCohort(item.stored, config)) {
+      open = undefined;
+      units.push(
+        item.kind === 'enrolment' ? item : { kind: 'records', patient: item.patient, stored: [item.stored] },
+      );
+      continue;
+    }
+    const previous = open?.stored.at(-1);
+    if (open !== undefined && previous !== undefined && sameMessage(previous, item.stored)) {
+      open.stored.push(item.stored);
+    } else {
+      open = { kind: 'records', patient: item.patient, stored: [item.stored] };
+      units.push(open);
+    }
+  }
+  return units;
+}
+
+function sameMessage(left: StoredRecord, right: StoredRecord): boolean {
+  return (
+    left.receivedAt === right.receivedAt &&
+    left.record.source.facility === right.record.source.facility &&
+    left.record.source.controlId === right.record.source.controlId
+  );
+}
+
+/** A diagnosis that enters the cohort, or a merge that brings another record in: judged on everything stored. */
+function entersCohort(stored: StoredRecord, config: WorkflowSettings['config']): boolean {
+  return (
+    stored.record.kind === 'patientMerge' ||
+    (stored.record.kind === 'diagnosis' && matchesCohortCode(stored.record, config))
+  );
+}
+
+/** A stream record as the evaluation sees it: its patient's partition and what was stored (or why it cannot be read). */
+export interface StreamEntry {
+  /** Names the claimant of the outbox entries this record's evaluation publishes (stable across retries). */
+  eventId: string;
+  /** The partition key: one patient. */
+  patient: string;
+  /** Undefined: not a triggering item (nothing to do); an Error: the image cannot be read (the record fails). */
+  item: TriggeringItem | undefined | Error;
+}
+
+export interface StreamBatchOptions {
+  clock: () => Date;
+  /** Patients evaluated at the same time. */
+  concurrency: number;
+  onEvaluated?: (entries: readonly StreamEntry[], summary: EvaluationSummary) => void;
+  onFailed?: (entries: readonly StreamEntry[], error: unknown) => void;
+}
+
+/**
+ * A stream batch: patients in parallel, each patient's records in order, the
+ * records of one message once (patient-order.ts says which record the batch
+ * must then be retried from).
+ */
+export function evaluateStreamBatch<E extends StreamEntry>(
+  entries: readonly E[],
+  ports: EvaluationPorts,
+  settings: WorkflowSettings,
+  options: StreamBatchOptions,
+): Promise<PatientOrderOutcome<E>> {
+  const evaluate = async (unit: EvaluationUnit, covered: readonly E[]) => {
+    // A retry of the same first record may take back its own outbox claims.
+    const claimant = `evaluate:${covered[0]?.eventId ?? ''}`;
+    try {
+      const summary = await evaluateUnit(unit, ports, settings, { claimant, clock: options.clock });
+      options.onEvaluated?.(covered, summary);
+    } catch (error: unknown) {
+      options.onFailed?.(covered, error);
+      throw error;
+    }
+  };
+  const stepsOf = (patientEntries: readonly E[]): PatientStep<E>[] => {
+    const steps: PatientStep<E>[] = [];
+    let pending: { entry: E; item: TriggeringItem }[] = [];
+    const flush = () => {
+      let next = 0;
+      for (const unit of evaluationUnits(
+        pending.map(({ item }) => item),
+        settings.config,
+      )) {
+        const size = unit.kind === 'records' ? unit.stored.length : 1;
+        const covered = pending.slice(next, next + size).map(({ entry }) => entry);
+        next += size;
+        steps.push({ entries: covered, run: () => evaluate(unit, covered) });
+      }
+      pending = [];
+    };
+    for (const entry of patientEntries) {
+      const { item } = entry;
+      if (item instanceof Error) {
+        flush();
+        steps.push({
+          entries: [entry],
+          run: () => {
+            options.onFailed?.([entry], item);
+            return Promise.reject(item);
+          },
+        });
+      } else if (item !== undefined) {
+        pending.push({ entry, item });
+      }
+    }
+    flush();
+    return steps;
+  };
+  return runInPatientOrder(entries, {
+    patientOf: (entry) => entry.patient,
+    stepsOf,
+    concurrency: options.concurrency,
+  });
+}
+
+/** One stored item on its own, outside a stream batch (tools and tests). */
+export function evaluateItem(
   item: TriggeringItem,
   ports: EvaluationPorts,
   settings: WorkflowSettings,
   clock: () => Date,
 ): Promise<EvaluationSummary> {
+  const [unit] = evaluationUnits([item], settings.config);
+  if (unit === undefined) throw new Error('an item always makes one unit');
+  return evaluateUnit(unit, ports, settings, oneOffPublisher('evaluate', clock));
+}
+
+export async function evaluateUnit(
+  unit: EvaluationUnit,
+  ports: EvaluationPorts,
+  settings: WorkflowSettings,
+  publisher: Publisher,
+): Promise<EvaluationSummary> {
+  const timings: StageTimings = {};
+  const timed = timedPorts(ports, timings);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await evaluateOnce(item, ports, settings, clock);
+      return { ...(await evaluateOnce(unit, timed, settings, publisher, timings)), timings };
     } catch (error: unknown) {
       if (!(error instanceof ConcurrentAlertChangeError) || attempt >= maxAttempts) throw error;
     }
@@ -48,47 +216,61 @@ export async function evaluateItem(
 }
 
 async function evaluateOnce(
-  item: TriggeringItem,
+  unit: EvaluationUnit,
   ports: EvaluationPorts,
   settings: WorkflowSettings,
-  clock: () => Date,
-): Promise<EvaluationSummary> {
+  publisher: Publisher,
+  timings: StageTimings,
+): Promise<Omit<EvaluationSummary, 'timings'>> {
   const { config, historyDays } = settings;
-  const { namespace, mrn } = item.patient;
+  const now = publisher.clock();
+  const { namespace, mrn } = unit.patient;
+  const nothing = { alertChanges: 0, published: 0, parked: 0, ruleErrors: [] };
+
   const merge =
-    item.kind === 'record' && item.stored.record.kind === 'patientMerge' ? item.stored.record : undefined;
-  if (merge !== undefined) {
+    unit.kind === 'records' ? unit.stored.find((stored) => stored.record.kind === 'patientMerge') : undefined;
+  if (merge?.record.kind === 'patientMerge') {
     await applyPatientMerge(
-      merge,
-      { ...item.patient, facility: merge.source.facility },
+      merge.record,
+      { ...unit.patient, facility: merge.record.source.facility },
       ports,
       settings,
-      clock,
+      publisher,
     );
+  } else if (unit.kind === 'records') {
+    // Outside the cohort every rule says noChange (rules/rule.ts, defineRule), so a result cannot
+    // change an alert: one small read decides. Entering the cohort is written with the record that
+    // enters it (a diagnosis) or is an enrolment, each its own trigger, so nothing is missed; an
+    // unsent notification still sends the patient through the full evaluation, which publishes it.
+    const triage = await ports.triagePatient(namespace, mrn);
+    if (!triage.inCohort && !triage.pendingNotifications) {
+      return { trigger: 'outsideCohort', inCohort: false, ...nothing };
+    }
   }
-  const now = clock();
+
   const history = await ports.loadPatient(namespace, mrn, { historyDays, now });
   // A page committed by an earlier attempt whose publish failed goes out first, once.
-  let published = await publishPending(history.pendingNotifications, ports, clock);
+  let delivery = await publishPending(history.pendingNotifications, ports, publisher);
 
   const patient = patientRefOf(namespace, mrn, history.profile);
+  const rulesStarted = performance.now();
   const state = patientStateOf(patient, history, now);
 
   let trigger: EvaluationSummary['trigger'];
   let outcomes: RuleOutcome[];
   let ruleErrors: RuleError[] = [];
-  if (item.kind === 'enrolment' && item.stored.enrolment.action === 'remove') {
+  if (unit.kind === 'enrolment' && unit.stored.enrolment.action === 'remove') {
     // Leaving the cohort is an admin decision: its alerts close with that reason.
     trigger = 'cohortRemoved';
     outcomes = history.activeAlerts.map((alert) => ({
       kind: 'resolve',
       ruleId: alert.ruleId,
       alertScope: alert.alertScope,
-      reason: `patient removed from the cohort by ${item.stored.enrolment.by}`,
+      reason: `patient removed from the cohort by ${unit.stored.enrolment.by}`,
       evidence: [],
     }));
   } else {
-    const ruleTrigger = triggerFor(item, settingsCohortMatch(item, config));
+    const ruleTrigger = triggerFor(unit, config);
     trigger = ruleTrigger.kind;
     const evaluation = evaluatePatient(state, ruleTrigger, config, now);
     outcomes = evaluation.outcomes;
@@ -102,31 +284,52 @@ async function evaluateOnce(
     ...(history.profile?.name === undefined ? {} : { patientName: history.profile.name }),
     now,
   });
-  published += await commitAndPublish(result, outbox, ports, clock);
+  addTime(timings, 'rules', performance.now() - rulesStarted);
+  delivery = addDelivery(delivery, await commitAndPublish(result, outbox, ports, publisher));
   return {
     trigger,
     inCohort: state.cohort.inCohort,
     alertChanges: result.changes.length,
-    published,
+    ...delivery,
     ruleErrors,
   };
 }
 
-function settingsCohortMatch(item: TriggeringItem, config: WorkflowSettings['config']): boolean {
-  return (
-    item.kind === 'record' &&
-    item.stored.record.kind === 'diagnosis' &&
-    matchesCohortCode(item.stored.record, config)
-  );
-}
-
-/**
- * Entering the cohort (a matching diagnosis or an enrolment) and a merge (a record that now holds
- * another's history) evaluate every rule on what is stored.
- */
-function triggerFor(item: TriggeringItem, entersCohort: boolean): Trigger {
-  if (item.kind === 'enrolment' || entersCohort || item.stored.record.kind === 'patientMerge') {
+/** Entering the cohort (a matching diagnosis or an enrolment) evaluates every rule on what is stored. */
+function triggerFor(unit: EvaluationUnit, config: WorkflowSettings['config']): Trigger {
+  if (unit.kind === 'enrolment' || unit.stored.some((stored) => entersCohort(stored, config))) {
     return { kind: 'cohortEntered' };
   }
-  return { kind: 'record', stored: item.stored };
+  return { kind: 'records', stored: unit.stored };
+}
+
+function addTime(timings: StageTimings, stage: keyof StageTimings, ms: number): void {
+  timings[stage] = Math.round(((timings[stage] ?? 0) + ms) * 100) / 100;
+}
+
+/** The ports, each call's time added to its stage. */
+function timedPorts(ports: EvaluationPorts, timings: StageTimings): EvaluationPorts {
+  const time =
+    <A extends unknown[], R>(stage: keyof StageTimings, call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      const started = performance.now();
+      try {
+        return await call(...args);
+      } finally {
+        addTime(timings, stage, performance.now() - started);
+      }
+    };
+  return {
+    ...ports,
+    triagePatient: time('triage', (namespace, mrn) => ports.triagePatient(namespace, mrn)),
+    loadPatient: time('read', (namespace, mrn, window) => ports.loadPatient(namespace, mrn, window)),
+    getPatientProfile: (namespace, mrn) => ports.getPatientProfile(namespace, mrn),
+    applyAlertChanges: time('commit', (input) => ports.applyAlertChanges(input)),
+    claimNotification: time('claim', (pending, claim) => ports.claimNotification(pending, claim)),
+    publish: time('publish', (topic, rendered) => ports.publish(topic, rendered)),
+    completeNotification: time('markSent', (pending, messageId, sentAt) =>
+      ports.completeNotification(pending, messageId, sentAt),
+    ),
+    releaseNotification: time('release', (pending, release) => ports.releaseNotification(pending, release)),
+  };
 }

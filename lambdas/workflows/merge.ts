@@ -11,7 +11,7 @@ import type { RulesConfig } from '../config/rules-config.js';
 import type { PatientMerge } from '../domain/records.js';
 import { type ClinicalState, rebuildClinicalState } from '../patient/clinical-state.js';
 import type { BackfillPorts } from './backfill.js';
-import { commitAndPublish } from './notify.js';
+import { commitAndPublish, type Publisher } from './notify.js';
 import type { NotificationPorts, PatientKey, PatientPorts } from './ports.js';
 
 export interface MergePorts
@@ -33,8 +33,9 @@ export async function applyPatientMerge(
   survivor: PatientKey & { facility: string; location?: string },
   ports: MergePorts,
   settings: { config: RulesConfig; historyDays: number },
-  clock: () => Date,
+  publisher: Publisher,
 ): Promise<MergeSummary> {
+  const { clock } = publisher;
   const prior: PatientKey = merge.prior;
   if (prior.namespace === survivor.namespace && prior.mrn === survivor.mrn) {
     return { recordsCopied: 0, alertsMoved: 0 };
@@ -77,7 +78,8 @@ export async function applyPatientMerge(
     },
     now,
   });
-  await commitAndPublish(moved, [], ports, clock);
+  // Nothing to publish: the findings have not changed, only whose record holds them.
+  await commitAndPublish(moved, [], ports, publisher);
   return { recordsCopied, alertsMoved: priorHistory.activeAlerts.length };
 }
 

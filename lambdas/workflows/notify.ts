@@ -1,8 +1,9 @@
 /**
  * Commit, then publish: alert changes and their rendered notifications are
- * written in one conditional transaction (the outbox), then each is published
- * and marked sent. A publish that fails leaves its outbox entry, and the next
- * evaluation of the patient (the stream retry) publishes it once.
+ * written in one conditional transaction (the outbox), then each is claimed,
+ * published and marked sent. A publish that fails leaves its outbox entry,
+ * and the next evaluation of the patient (the stream retry) or the sweep
+ * publishes it; one that keeps failing is parked.
  */
 import { ackLinkFor, carriesAckLink } from '../ack-links/links.js';
 import type { LifecycleResult } from '../alerts/lifecycle.js';
@@ -56,28 +57,104 @@ function patientKeyOf(patient: { namespace: string; mrn: string }): PatientKey {
   return { namespace: patient.namespace, mrn: patient.mrn };
 }
 
-/** Publishes outbox entries in order; stops at the first failure (it is thrown) so order is kept. */
-export async function publishPending(
+/**
+ * The outbox's rules of publication. A claim is held longer than the longest publish (the SNS
+ * client's timeouts and retries: under 45 s), so two live publishers never both hold one entry.
+ * An entry that failed `maxPublishAttempts` times is parked: it stops holding up the patient's
+ * later notifications, is counted (NotificationsParked, alarmed) and waits for an operator.
+ */
+export const outboxPolicy = { leaseMs: 60_000, maxPublishAttempts: 3 } as const;
+
+/** Who is publishing (the claimant) and their clock. */
+export interface Publisher {
+  /** Stable across retries of the same work (a stream record's event id), fresh otherwise. */
+  claimant: string;
+  clock: () => Date;
+}
+
+export interface Delivery {
+  published: number;
+  parked: number;
+}
+
+export const noDelivery: Delivery = { published: 0, parked: 0 };
+
+export function addDelivery(left: Delivery, right: Delivery): Delivery {
+  return { published: left.published + right.published, parked: left.parked + right.parked };
+}
+
+/** A fresh claimant for work that is never retried as such (a sweep run, an acknowledgement). */
+export function oneOffPublisher(kind: string, clock: () => Date): Publisher {
+  return { claimant: `${kind}:${crypto.randomUUID()}`, clock };
+}
+
+const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'unknown');
+
+/**
+ * Publishes outbox entries in order, each only once claimed (an entry another publisher holds,
+ * or that was sent or parked meanwhile, is left to them). A failed publish gives the claim back and
+ * is thrown, so the caller's retry sends it and the order is kept; on its last attempt the entry is
+ * parked instead and the rest go out. The window left: a publisher that dies after SNS took the
+ * message and before the entry is marked sent; after its lease the entry is published again, with
+ * the same `notificationId` attribute, so subscribers can drop the repeat.
+ */
+export function publishPending(
   pending: readonly PendingNotification[],
   ports: NotificationPorts,
-  now: () => Date,
-): Promise<number> {
-  let published = 0;
+  publisher: Publisher,
+): Promise<Delivery> {
+  return publishEntries(pending, ports, publisher, (notification) =>
+    ports.claimNotification(notification, {
+      claimant: publisher.claimant,
+      now: publisher.clock(),
+      leaseMs: outboxPolicy.leaseMs,
+    }),
+  );
+}
+
+async function publishEntries(
+  pending: readonly PendingNotification[],
+  ports: NotificationPorts,
+  { claimant, clock }: Publisher,
+  claim: (notification: PendingNotification) => Promise<number | undefined>,
+): Promise<Delivery> {
+  const delivery = { ...noDelivery };
   for (const notification of pending) {
-    const messageId = await ports.publish(notification.topic, notification.rendered);
-    await ports.completeNotification(notification, messageId, now().toISOString());
-    published++;
+    const attempt = await claim(notification);
+    if (attempt === undefined) continue;
+    let messageId: string;
+    try {
+      messageId = await ports.publish(notification.topic, {
+        ...notification.rendered,
+        attributes: { ...notification.rendered.attributes, notificationId: notification.notificationId },
+      });
+    } catch (error: unknown) {
+      const park = attempt >= outboxPolicy.maxPublishAttempts;
+      await ports.releaseNotification(notification, {
+        claimant,
+        at: clock().toISOString(),
+        error: errorName(error),
+        park,
+      });
+      if (!park) throw error;
+      delivery.parked++;
+      continue;
+    }
+    await ports.completeNotification(notification, messageId, clock().toISOString());
+    delivery.published++;
   }
-  return published;
+  return delivery;
 }
 
 export async function commitAndPublish(
   result: LifecycleResult,
   outbox: readonly PendingNotification[],
   ports: NotificationPorts,
-  now: () => Date,
-): Promise<number> {
-  if (result.changes.length === 0 && result.audit.length === 0 && outbox.length === 0) return 0;
-  await ports.applyAlertChanges({ changes: result.changes, audit: result.audit, outbox });
-  return publishPending(outbox, ports, now);
+  publisher: Publisher,
+): Promise<Delivery> {
+  if (result.changes.length === 0 && result.audit.length === 0 && outbox.length === 0) return noDelivery;
+  // Committed already claimed by this publisher: the first attempt needs no claim of its own.
+  const claim = { claimant: publisher.claimant, now: publisher.clock(), leaseMs: outboxPolicy.leaseMs };
+  await ports.applyAlertChanges({ changes: result.changes, audit: result.audit, outbox, claim });
+  return publishEntries(outbox, ports, publisher, async () => 1);
 }

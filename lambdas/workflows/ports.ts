@@ -16,16 +16,46 @@ export interface PendingNotification {
   rendered: RenderedNotification;
 }
 
+export interface OutboxClaim {
+  /** Who publishes; the same claimant may take its own entry again (a retry of the same work). */
+  claimant: string;
+  now: Date;
+  leaseMs: number;
+}
+
 export interface NotificationPorts {
-  /** Persists alert changes, audit events and the outbox in one conditional transaction. */
-  applyAlertChanges(input: AlertChanges & { outbox: readonly PendingNotification[] }): Promise<void>;
+  /**
+   * Persists alert changes, audit events and the outbox in one conditional transaction; with a
+   * claim, the outbox entries are written claimed by it (their first attempt).
+   */
+  applyAlertChanges(
+    input: AlertChanges & { outbox: readonly PendingNotification[]; claim?: OutboxClaim },
+  ): Promise<void>;
+  /**
+   * Takes the outbox entry for a while before publishing it (a conditional write): the attempt
+   * number, or undefined when it was sent, is parked, or another claimant holds it.
+   */
+  claimNotification(pending: PendingNotification, claim: OutboxClaim): Promise<number | undefined>;
   /** Publishes to the topic; throws when SNS does not take it. */
   publish(topic: Topic, rendered: RenderedNotification): Promise<string>;
-  /** Removes the outbox entry and keeps the sent mark. */
+  /** Marks the outbox entry sent and keeps the sent mark. */
   completeNotification(pending: PendingNotification, messageId: string, sentAt: string): Promise<void>;
+  /** After a failed publish: gives the claim back, or parks the entry so it is never taken again. */
+  releaseNotification(
+    pending: PendingNotification,
+    release: { claimant: string; at: string; error: string; park: boolean },
+  ): Promise<void>;
+}
+
+/** What decides, in one small read, whether a new record needs the full evaluation. */
+export interface PatientTriage {
+  inCohort: boolean;
+  /** A committed notification not yet published (nor parked). */
+  pendingNotifications: boolean;
 }
 
 export interface PatientPorts {
+  triagePatient(namespace: string, mrn: string): Promise<PatientTriage>;
   loadPatient(
     namespace: string,
     mrn: string,

@@ -9,7 +9,14 @@ import type { AlertPage, PatientProfile } from '../adapters/store.js';
 import { applyOutcomes, sweepAlerts } from '../alerts/lifecycle.js';
 import type { Alert } from '../domain/alerts.js';
 import { evaluatePatient } from '../rules/engine.js';
-import { commitAndPublish, publishPending, renderPending } from './notify.js';
+import {
+  commitAndPublish,
+  type Delivery,
+  oneOffPublisher,
+  type Publisher,
+  publishPending,
+  renderPending,
+} from './notify.js';
 import { patientRefOf, patientStateOf } from './patient.js';
 import type { NotificationPorts, PatientKey, PatientPorts, WorkflowSettings } from './ports.js';
 
@@ -30,6 +37,8 @@ export interface SweepSummary {
   patientsSwept: number;
   alertChanges: number;
   published: number;
+  /** Notifications that failed their last publish attempt and were parked. */
+  parked: number;
   failures: SweepFailure[];
 }
 
@@ -52,10 +61,17 @@ export async function runSweep(
   settings: WorkflowSettings,
   clock: () => Date,
 ): Promise<SweepSummary> {
-  const summary: SweepSummary = { patientsSwept: 0, alertChanges: 0, published: 0, failures: [] };
-  await sweepCriticalAlerts(ports, settings, clock, summary);
-  await sweepCohortRules(ports, settings, clock, summary);
+  const summary: SweepSummary = { patientsSwept: 0, alertChanges: 0, published: 0, parked: 0, failures: [] };
+  // One claimant for the run: an entry an evaluation is publishing right now is left to it.
+  const publisher = oneOffPublisher('sweep', clock);
+  await sweepCriticalAlerts(ports, settings, publisher, summary);
+  await sweepCohortRules(ports, settings, publisher, summary);
   return summary;
+}
+
+function count(summary: SweepSummary, delivery: Delivery): void {
+  summary.published += delivery.published;
+  summary.parked += delivery.parked;
 }
 
 /** Runs `work`; a failure is recorded against the stage (and the patient, when there is one). */
@@ -81,7 +97,7 @@ async function isolated(
 async function sweepCriticalAlerts(
   ports: SweepPorts,
   settings: WorkflowSettings,
-  clock: () => Date,
+  publisher: Publisher,
   summary: SweepSummary,
 ): Promise<void> {
   const byPatient = new Map<string, Alert[]>();
@@ -100,7 +116,7 @@ async function sweepCriticalAlerts(
   for (const activeAlerts of byPatient.values()) {
     const patient = activeAlerts[0]!.patient;
     await isolated(summary, 'escalation', patient, () =>
-      escalatePatient(patient, activeAlerts, ports, settings, clock, summary),
+      escalatePatient(patient, activeAlerts, ports, settings, publisher, summary),
     );
   }
 }
@@ -110,11 +126,11 @@ async function escalatePatient(
   activeAlerts: Alert[],
   ports: SweepPorts,
   settings: WorkflowSettings,
-  clock: () => Date,
+  publisher: Publisher,
   summary: SweepSummary,
 ): Promise<void> {
   const { config } = settings;
-  const now = clock();
+  const now = publisher.clock();
   const result = sweepAlerts({ activeAlerts, now, config });
   if (result.notifications.length === 0 && result.changes.length === 0) return;
   // The name is read only where the hospital allows it on pages.
@@ -127,13 +143,13 @@ async function escalatePatient(
     now,
   });
   summary.alertChanges += result.changes.length;
-  summary.published += await commitAndPublish(result, outbox, ports, clock);
+  count(summary, await commitAndPublish(result, outbox, ports, publisher));
 }
 
 async function sweepCohortRules(
   ports: SweepPorts,
   settings: WorkflowSettings,
-  clock: () => Date,
+  publisher: Publisher,
   summary: SweepSummary,
 ): Promise<void> {
   let cohort: PatientProfile[] = [];
@@ -143,7 +159,7 @@ async function sweepCohortRules(
   if (!listed) return;
   for (const profile of cohort) {
     const swept = await isolated(summary, 'rules', profile, () =>
-      sweepPatientRules(profile, ports, settings, clock, summary),
+      sweepPatientRules(profile, ports, settings, publisher, summary),
     );
     if (swept) summary.patientsSwept++;
   }
@@ -153,13 +169,13 @@ async function sweepPatientRules(
   profile: PatientProfile,
   ports: SweepPorts,
   settings: WorkflowSettings,
-  clock: () => Date,
+  publisher: Publisher,
   summary: SweepSummary,
 ): Promise<void> {
   const { config, historyDays } = settings;
-  const now = clock();
+  const now = publisher.clock();
   const history = await ports.loadPatient(profile.namespace, profile.mrn, { historyDays, now });
-  summary.published += await publishPending(history.pendingNotifications, ports, clock);
+  count(summary, await publishPending(history.pendingNotifications, ports, publisher));
   const patient = patientRefOf(profile.namespace, profile.mrn, profile);
   const state = patientStateOf(patient, history, now);
   const { outcomes } = evaluatePatient(state, { kind: 'sweep' }, config, now);
@@ -171,5 +187,5 @@ async function sweepPatientRules(
     now,
   });
   summary.alertChanges += result.changes.length;
-  summary.published += await commitAndPublish(result, outbox, ports, clock);
+  count(summary, await commitAndPublish(result, outbox, ports, publisher));
 }

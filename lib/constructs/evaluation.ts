@@ -73,7 +73,11 @@ export class Evaluation extends Construct {
         bisectBatchOnError: true,
         retryAttempts: streamSettings.retryAttempts,
         maxRecordAge: streamSettings.maxRecordAge,
-        // One batch per shard at a time keeps one patient's records in order.
+        // One batch per shard at a time keeps one patient's records in order. Above 1, Lambda
+        // orders records per item (partition and sort key), not per patient, so two results of
+        // one patient could be evaluated at once and in either order; that is not proven safe
+        // (an outbox claimed by one evaluation, a page published before the one it follows).
+        // Parallelism comes from evaluating a batch's patients concurrently (EVALUATE_CONCURRENCY).
         parallelizationFactor: 1,
         onFailure: new SqsDlq(this.failedRecords),
         filters: [lambda.FilterCriteria.filter(evaluationTriggerFilterPattern)],

@@ -149,6 +149,22 @@ export class Operations extends Construct {
       threshold: 1,
       description: 'A page or notice could not be published to SNS.',
     });
+    // Only evaluate and the sweep retry an outbox entry up to its last attempt (an acknowledgement
+    // publishes once; what it could not send, they send).
+    const outboxDrainers = [props.evaluate, props.sweep];
+    this.alarm('NotificationsParked', {
+      metric: new cloudwatch.MathExpression({
+        expression: outboxDrainers.map((_, index) => `FILL(k${index}, 0)`).join(' + '),
+        usingMetrics: Object.fromEntries(
+          outboxDrainers.map((fn, index) => [`k${index}`, pipelineMetric('NotificationsParked', fn)]),
+        ),
+        period: fiveMinutes,
+        label: 'Notifications parked after their last publish attempt',
+      }),
+      threshold: 1,
+      description:
+        'A page or notice failed every publish attempt and was parked (outbox status parked): it was NOT sent. Read the outbox entry (lastError), fix the cause and send it by hand.',
+    });
     this.alarm('SweepFailures', {
       metric: pipelineMetric('SweepFailures', props.sweep),
       threshold: 1,
@@ -202,6 +218,7 @@ export class Operations extends Construct {
         publishers.flatMap((fn) => [
           pipelineMetric('NotificationsPublished', fn),
           pipelineMetric('PublishFailures', fn),
+          pipelineMetric('NotificationsParked', fn),
         ]),
       ),
       graph('Sweep failures (patients or stages)', [pipelineMetric('SweepFailures', props.sweep)]),

@@ -753,6 +753,29 @@ describe('alarms to the operations topic', () => {
     expect(snsFailureAlarms).toHaveLength(3);
   });
 
+  it('raise parked notifications from evaluate and the sweep (NotificationsParked ≥ 1 in 5 minutes)', () => {
+    const parked = alarms().filter(([, alarm]) =>
+      (
+        (alarm.Properties.Metrics as { MetricStat?: { Metric: { MetricName: string } } }[] | undefined) ?? []
+      ).some((metric) => metric.MetricStat?.Metric.MetricName === 'NotificationsParked'),
+    );
+    expect(parked).toHaveLength(1);
+    const alarm = parked[0]?.[1] as { Properties: Record<string, unknown> };
+    expect(alarm.Properties).toMatchObject({
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmDescription: expect.stringMatching(/parked.*NOT sent/),
+    });
+    const services = (
+      alarm.Properties.Metrics as { MetricStat?: { Metric: { Dimensions: { Value: string }[] } } }[]
+    )
+      .map((metric) => metric.MetricStat?.Metric.Dimensions[0]?.Value)
+      .filter((service) => service !== undefined)
+      .sort();
+    expect(services).toEqual(['evaluate', 'sweep']);
+  });
+
   it('raise sweep failures when one patient or stage failed in a sweep (SweepFailures ≥ 1 in 5 minutes)', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'CalciphylaxisAlerting',

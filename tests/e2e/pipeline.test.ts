@@ -55,6 +55,8 @@ describe('a critical calcium for a cohort patient (CALCIUM_CRITICAL_LOW, < 7.5 m
       ruleId: 'CALCIUM_CRITICAL_LOW',
       facility: 'E2E DIALYSIS',
       event: 'opened',
+      // Stable: a re-publish of this page carries the same id, so a subscriber can drop it.
+      notificationId: `${String(page?.body.alertId)}:opened`,
     });
     expect(page?.body).toMatchObject({
       ruleId: 'CALCIUM_CRITICAL_LOW',

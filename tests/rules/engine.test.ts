@@ -75,7 +75,7 @@ describe('evaluatePatient', () => {
     const state = stateOf({ records: [warfarin({ at: day(-3) }), low], now: day(0.1) });
     const { outcomes, errors } = evaluatePatient(
       state,
-      { kind: 'record', stored: low },
+      { kind: 'records', stored: [low] },
       config,
       new Date(day(0.1)),
     );
@@ -118,7 +118,7 @@ describe('evaluatePatient', () => {
   it('gives nothing but noChange for a patient outside the cohort', () => {
     const low = calcium(6.0);
     const state = stateOf({ records: [warfarin(), low], enrolments: [] });
-    for (const trigger of [{ kind: 'record', stored: low }, { kind: 'sweep' }] as const) {
+    for (const trigger of [{ kind: 'records', stored: [low] }, { kind: 'sweep' }] as const) {
       const { outcomes } = evaluatePatient(state, trigger, config, new Date(day(30)));
       expect(outcomes.every((outcome) => outcome.kind === 'noChange')).toBe(true);
     }
@@ -147,7 +147,7 @@ describe('evaluatePatient', () => {
     if (calciumRule === undefined) throw new Error('registry lost CALCIUM_CRITICAL_LOW');
     const { outcomes, errors } = evaluatePatient(
       state,
-      { kind: 'record', stored: low },
+      { kind: 'records', stored: [low] },
       config,
       new Date(day(1)),
       [broken, odd, calciumRule],

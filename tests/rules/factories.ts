@@ -309,7 +309,7 @@ export function stateOf(scenario: Scenario = {}): PatientState {
 export function run(rule: Rule, scenario: Scenario & { trigger?: Trigger } = {}): RuleOutcome[] {
   const last = scenario.records?.at(-1);
   const trigger: Trigger =
-    scenario.trigger ?? (last === undefined ? { kind: 'sweep' } : { kind: 'record', stored: last });
+    scenario.trigger ?? (last === undefined ? { kind: 'sweep' } : { kind: 'records', stored: [last] });
   return rule.evaluate({ state: stateOf(scenario), trigger, config, now: new Date(scenario.now ?? day(30)) });
 }
 

@@ -21,6 +21,17 @@ describe('Rule: RESULT_UNREADABLE', () => {
     expect(fired.evidence.map((item) => item.recordId)).toEqual([badUnit.recordId]);
   });
 
+  it('fires once per offending result when a message with several results is evaluated once', () => {
+    const readable = calcium(9.1);
+    const outcomes = run(RESULT_UNREADABLE, {
+      records: [badUnit, readable, commaDecimal],
+      trigger: { kind: 'records', stored: [badUnit, readable, commaDecimal] },
+    });
+    expect(
+      outcomes.map((outcome) => (outcome.kind === 'fire' ? outcome.finding.alertScope : outcome.kind)),
+    ).toEqual([badUnit.recordId, commaDecimal.recordId]);
+  });
+
   it('fires for an unreadable value', () => {
     expect(finding(run(RESULT_UNREADABLE, { records: [commaDecimal] })).finding).toContain(
       "'7,1' is not a number",

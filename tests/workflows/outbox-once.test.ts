@@ -1,0 +1,201 @@
+/**
+ * No page twice: the path that paged one result twice under load. The
+ * evaluation commits its outbox entry and starts publishing; SNS is slow
+ * (under load, or a timeout); meanwhile the sweep reads the same patient,
+ * finds the entry still unsent and publishes it too. Over the real store
+ * (DynamoDB Local) and topics (the SNS emulator); the only fault injected is
+ * a publish that waits, which a real emulator cannot be asked to do.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as store from '../../lambdas/adapters/store.js';
+import { parseRulesConfig } from '../../lambdas/config/rules-config.js';
+import type { PatientRef } from '../../lambdas/domain/records.js';
+import { applyEnrolment } from '../../lambdas/patient/clinical-state.js';
+import { type EvaluationPorts, evaluateItem, evaluateUnit } from '../../lambdas/workflows/evaluate.js';
+import { outboxPolicy } from '../../lambdas/workflows/notify.js';
+import type { WorkflowSettings } from '../../lambdas/workflows/ports.js';
+import { runSweep, type SweepPorts } from '../../lambdas/workflows/sweep.js';
+import { localServicesTimeoutMs, useLocalServices } from '../support/local-services.js';
+import {
+  calciumObservation,
+  messageIdentity,
+  syntheticPatient,
+  uniqueControlId,
+} from '../support/synthetic-records.js';
+
+const settings: WorkflowSettings = {
+  config: parseRulesConfig({ timeZone: 'America/Chicago' }),
+  historyDays: 400,
+};
+
+let realPorts: EvaluationPorts;
+
+beforeAll(async () => {
+  await useLocalServices();
+  ({ evaluationPorts: realPorts } = await import('../../lambdas/handlers/ports.js'));
+}, localServicesTimeoutMs);
+
+/** A cohort patient whose critical calcium (7.1 mg/dL) is stored, not yet evaluated. */
+async function storedCriticalCalcium(at: Date) {
+  const patient: PatientRef = syntheticPatient({ namespace: 'SYNTH_OUTBOX' });
+  await store.setCohortMembership(
+    patient.namespace,
+    patient.mrn,
+    { action: 'enrol', by: 'admin-7', at: new Date(at.getTime() - 3_600_000).toISOString() },
+    applyEnrolment,
+  );
+  const controlId = uniqueControlId();
+  const accepted = await store.acceptMessage({
+    ...messageIdentity(),
+    facility: patient.facility,
+    controlId,
+    receivedAt: at.toISOString(),
+    archiveKey: `raw/outbox-test/${controlId}.hl7`,
+    patient,
+    records: [calciumObservation({ calciumMgDl: 7.1, controlId, observedAt: at.toISOString() })],
+  });
+  if (accepted.outcome !== 'stored') throw new Error('calcium not stored');
+  const [stored] = accepted.storedRecords;
+  if (stored === undefined) throw new Error('no record stored');
+  const key = { namespace: patient.namespace, mrn: patient.mrn };
+  return { patient, item: { kind: 'record' as const, patient: key, stored } };
+}
+
+/** Only this patient, as the sweep would see it (other suites share the table). */
+function sweepPortsFor(patient: PatientRef, ports: EvaluationPorts): SweepPorts {
+  return {
+    ...ports,
+    async listCohortPatients() {
+      return (await store.listCohortPatients()).filter((profile) => profile.mrn === patient.mrn);
+    },
+    async listActiveAlerts() {
+      return { alerts: [] };
+    },
+  };
+}
+
+describe('an outbox entry is published once, whoever finds it', () => {
+  it('does not page twice when the sweep finds the entry while the evaluation is still publishing it', async () => {
+    const at = new Date();
+    const { patient, item } = await storedCriticalCalcium(at);
+    const published: string[] = [];
+    let releaseFirstPublish: () => void = () => undefined;
+    const firstPublishHeld = new Promise<void>((resolve) => {
+      releaseFirstPublish = resolve;
+    });
+    let evaluationPublishing: () => void = () => undefined;
+    const evaluationReachedPublish = new Promise<void>((resolve) => {
+      evaluationPublishing = resolve;
+    });
+    let publishes = 0;
+    const slowFirstPublish: EvaluationPorts = {
+      ...realPorts,
+      async publish(topic, rendered) {
+        publishes += 1;
+        if (publishes === 1) {
+          // SNS answers slowly: the evaluation sits between its commit and its publish.
+          evaluationPublishing();
+          await firstPublishHeld;
+        }
+        const messageId = await realPorts.publish(topic, rendered);
+        published.push(`${rendered.attributes.ruleId} ${rendered.attributes.event}`);
+        return messageId;
+      },
+    };
+
+    const evaluation = evaluateItem(item, slowFirstPublish, settings, () => at);
+    await evaluationReachedPublish;
+    const sweep = await runSweep(sweepPortsFor(patient, slowFirstPublish), settings, () => at);
+    releaseFirstPublish();
+    await evaluation;
+
+    expect(sweep.failures).toEqual([]);
+    expect(published).toEqual(['CALCIUM_CRITICAL_LOW opened']);
+    const history = await store.loadPatient(patient.namespace, patient.mrn, { historyDays: 400, now: at });
+    expect(history.pendingNotifications).toEqual([]);
+  });
+});
+
+describe('an outbox entry that keeps failing is parked', () => {
+  it('parks the page after its last attempt, counts it, and evaluates the patient’s next result', async () => {
+    const at = new Date();
+    const { patient, item } = await storedCriticalCalcium(at);
+    const published: string[] = [];
+    const snsRefusesTheOpening: EvaluationPorts = {
+      ...realPorts,
+      async publish(topic, rendered) {
+        if (rendered.attributes.event === 'opened') throw new Error('injected: SNS refuses this page');
+        const messageId = await realPorts.publish(topic, rendered);
+        published.push(`${rendered.attributes.ruleId} ${rendered.attributes.event}`);
+        return messageId;
+      },
+    };
+
+    // The stream retries the record; each attempt tries the committed page again, the last parks it.
+    for (let attempt = 1; attempt < outboxPolicy.maxPublishAttempts; attempt++) {
+      await expect(evaluateItem(item, snsRefusesTheOpening, settings, () => at)).rejects.toThrow('injected');
+    }
+    const last = await evaluateItem(item, snsRefusesTheOpening, settings, () => at);
+    expect(last).toMatchObject({ parked: 1, published: 0 });
+    expect(
+      (await store.loadPatient(patient.namespace, patient.mrn, { historyDays: 400, now: at }))
+        .pendingNotifications,
+    ).toEqual([]);
+
+    // The patient is not blocked: a normal calcium resolves the alert and that notice goes out.
+    const later = new Date(at.getTime() + 60_000);
+    const controlId = uniqueControlId();
+    const accepted = await store.acceptMessage({
+      ...messageIdentity(),
+      facility: patient.facility,
+      controlId,
+      receivedAt: later.toISOString(),
+      archiveKey: `raw/outbox-test/${controlId}.hl7`,
+      patient,
+      records: [calciumObservation({ calciumMgDl: 9.1, controlId, observedAt: later.toISOString() })],
+    });
+    if (accepted.outcome !== 'stored') throw new Error('calcium not stored');
+    const [stored] = accepted.storedRecords;
+    if (stored === undefined) throw new Error('no record stored');
+    const next = await evaluateItem({ ...item, stored }, snsRefusesTheOpening, settings, () => later);
+    expect(next).toMatchObject({ parked: 0, published: 1 });
+    expect(published).toEqual(['CALCIUM_CRITICAL_LOW resolved']);
+  });
+});
+
+describe('a re-published page carries the same notificationId', () => {
+  it('publishes again with the same notificationId when the sent mark was lost, for the same stream record', async () => {
+    const at = new Date();
+    const { item } = await storedCriticalCalcium(at);
+    const ids: string[] = [];
+    let completions = 0;
+    const markLostOnce: EvaluationPorts = {
+      ...realPorts,
+      async publish(topic, rendered) {
+        ids.push(String(rendered.attributes.notificationId));
+        return realPorts.publish(topic, rendered);
+      },
+      async completeNotification(pending, messageId, sentAt) {
+        completions += 1;
+        // The function stops after SNS took the page and before it is marked sent.
+        if (completions === 1) throw new Error('injected: stopped before the sent mark');
+        return realPorts.completeNotification(pending, messageId, sentAt);
+      },
+    };
+    const unit = { kind: 'records' as const, patient: item.patient, stored: [item.stored] };
+    const retryOfTheSameRecord = { claimant: 'evaluate:event-1', clock: () => at };
+
+    await expect(evaluateUnit(unit, markLostOnce, settings, retryOfTheSameRecord)).rejects.toThrow(
+      'injected',
+    );
+    // Another publisher (the sweep) leaves the entry alone while the first one's claim holds.
+    const other = await evaluateUnit(unit, markLostOnce, settings, { claimant: 'sweep:x', clock: () => at });
+    expect(other.published).toBe(0);
+    const retried = await evaluateUnit(unit, markLostOnce, settings, retryOfTheSameRecord);
+
+    expect(retried.published).toBe(1);
+    expect(ids).toHaveLength(2);
+    expect(ids[0]).toMatch(/^CALCIUM_CRITICAL_LOW-[0-9a-z]+:opened$/);
+    expect(ids[1]).toBe(ids[0]);
+  });
+});
