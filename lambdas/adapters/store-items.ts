@@ -8,6 +8,7 @@ import type { RenderedNotification } from '../alerts/render.js';
 import type { Alert, AuditEvent, Topic } from '../domain/alerts.js';
 import type { ClinicalRecord, CohortEnrolment, PatientRef, Sex, StoredRecord } from '../domain/records.js';
 import type { ClinicalState } from '../patient/clinical-state.js';
+import { changesOrderState } from '../patient/medication-orders.js';
 import {
   alertIdPk,
   alertIdSk,
@@ -22,6 +23,7 @@ import {
   mergeSk,
   observationSk,
   openAlertsIndex,
+  orderStateUnchangedAttribute,
   outboxSk,
   type PatientKey,
   patientPk,
@@ -207,6 +209,10 @@ export function recordItems(
       record: JSON.stringify(record),
     };
     if (byReference !== undefined) item.byReference = byReference;
+    // An administration report (RE) or another event that leaves the order as it was cannot change
+    // an alert (orders are read from the clinical state): it never invokes the evaluation.
+    if (record.kind === 'medicationOrder' && !changesOrderState(record))
+      item[orderStateUnchangedAttribute] = true;
     items.push(item);
     stored.push({ recordId: sk, receivedAt, record });
   }

@@ -43,6 +43,9 @@ export const keyAttributes = { partition: 'pk', sort: 'sk' } as const;
 /** Set on an item a patient merge copied to the survivor: the partition it was copied from. */
 export const mergedFromAttribute = 'mergedFrom';
 
+/** Set (true) on a medication order event that leaves the order as it was (an administration report). */
+export const orderStateUnchangedAttribute = 'orderStateUnchanged';
+
 /** Attribute DynamoDB's TTL reads (epoch seconds); set on duplicate-detection items. */
 export const ttlAttribute = 'expiresAt';
 
@@ -161,8 +164,9 @@ export const evaluationTriggerItemTypes = [
 /**
  * The event-source filter of the evaluate function, in Lambda's filter-pattern
  * syntax: the CDK stack and the local stream poller use this one object.
- * Records a merge copied to the survivor never invoke it: the merge evaluates
- * the survivor once, on the whole.
+ * Records a merge copied to the survivor never invoke it (the merge evaluates
+ * the survivor once, on the whole), nor do order events that leave the order
+ * as it was (orders are read from the clinical state, so they change nothing).
  */
 export const evaluationTriggerFilterPattern = {
   eventName: ['INSERT'],
@@ -170,6 +174,7 @@ export const evaluationTriggerFilterPattern = {
     NewImage: {
       itemType: { S: [...evaluationTriggerItemTypes] },
       [mergedFromAttribute]: { S: [{ exists: false }] },
+      [orderStateUnchangedAttribute]: { BOOL: [{ exists: false }] },
     },
   },
 } as const;

@@ -3,9 +3,12 @@
  * with the bounded history, and never losing a change when several messages about one patient are
  * stored at once (each write is conditional on the version read; a loser recomputes).
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readClinicalState } from '../../lambdas/adapters/clinical-state-store.js';
 import { acceptMessage, loadPatient } from '../../lambdas/adapters/store.js';
+import { patientPk } from '../../lambdas/adapters/table-layout.js';
 import { parseRulesConfig } from '../../lambdas/config/rules-config.js';
 import type { ClinicalRecord, PatientRef, StoredRecord } from '../../lambdas/domain/records.js';
 import { applyRecords, type ClinicalState } from '../../lambdas/patient/clinical-state.js';
@@ -120,5 +123,29 @@ describe('the read per evaluation stays bounded however long the patient is foll
     // One read unit is 4 KB: the state item stays a few of them at most.
     const stateBytes = Buffer.byteLength(JSON.stringify(history.clinical));
     expect(stateBytes).toBeLessThan(16 * 1024);
+  });
+});
+
+describe('order events that leave the order as it was', () => {
+  it('are marked so the evaluation filter drops them; order-changing events are not', async () => {
+    const patient = syntheticPatient();
+    const administered = storableMessage(patient, [
+      warfarinOrder({ orderControl: 'RE', placerOrderNumber: 'PLC-RE' }),
+    ]);
+    const ordered = storableMessage(patient, [warfarinOrder({ placerOrderNumber: 'PLC-NW' })]);
+    const stored = [await acceptMessage(administered), await acceptMessage(ordered)];
+    const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+    const marks = [];
+    for (const result of stored) {
+      if (result.outcome !== 'stored') throw new Error('not stored');
+      const { Item } = await client.send(
+        new GetCommand({
+          TableName: process.env.TABLE_NAME,
+          Key: { pk: patientPk(patient), sk: result.storedRecords[0]?.recordId },
+        }),
+      );
+      marks.push(Item?.orderStateUnchanged);
+    }
+    expect(marks).toEqual([true, undefined]);
   });
 });

@@ -9,6 +9,7 @@ function streamRecord(
   eventName: 'INSERT' | 'MODIFY' | 'REMOVE',
   itemType: string | undefined,
   sequenceNumber = '1',
+  attributes: Record<string, { S: string } | { BOOL: boolean }> = {},
 ): DynamoDBRecord {
   return {
     eventName,
@@ -16,7 +17,7 @@ function streamRecord(
     dynamodb: {
       SequenceNumber: sequenceNumber,
       Keys: { pk: { S: 'PATIENT#SYNTH_HOSP#SYN1' }, sk: { S: 'HIST#2026-07-26T23:44:14.000Z#OBS#LAB#C1#1' } },
-      ...(itemType === undefined ? {} : { NewImage: { itemType: { S: itemType } } }),
+      ...(itemType === undefined ? {} : { NewImage: { itemType: { S: itemType }, ...attributes } }),
     },
   };
 }
@@ -24,7 +25,7 @@ function streamRecord(
 describe('the evaluate function’s event-source filter', () => {
   const accepts = compileFilter(evaluationTriggerFilterPattern);
 
-  it.each(['observation', 'medicationOrder', 'diagnosis', 'cohortEnrolment'])(
+  it.each(['observation', 'medicationOrder', 'diagnosis', 'patientMerge', 'cohortEnrolment'])(
     'passes an INSERT of a %s',
     (itemType) => {
       expect(accepts(streamRecord('INSERT', itemType))).toBe(true);
@@ -33,6 +34,18 @@ describe('the evaluate function’s event-source filter', () => {
 
   it.each(['patient', 'alert', 'audit', 'notification', 'message'])('drops an INSERT of a %s', (itemType) => {
     expect(accepts(streamRecord('INSERT', itemType))).toBe(false);
+  });
+
+  it('drops a record a merge copied to the survivor (the merge evaluates the survivor once)', () => {
+    expect(
+      accepts(streamRecord('INSERT', 'observation', '1', { mergedFrom: { S: 'PATIENT#NDC#OLD' } })),
+    ).toBe(false);
+  });
+
+  it('drops an order event that leaves the order as it was (an administration report)', () => {
+    expect(
+      accepts(streamRecord('INSERT', 'medicationOrder', '1', { orderStateUnchanged: { BOOL: true } })),
+    ).toBe(false);
   });
 
   it.each([

@@ -219,7 +219,7 @@ describe('evaluate: the stream event source and its failure policy', () => {
     expect(mapping.DestinationConfig).toEqual({ OnFailure: { Destination: getAtt(queueId, 'Arn') } });
   });
 
-  it('is invoked only for INSERTs of observations, medication orders, diagnoses, merges and enrolments, not for records a merge copied', () => {
+  it('is invoked only for INSERTs of observations, medication orders, diagnoses, merges and enrolments, not for records a merge copied nor order events that leave the order as it was', () => {
     const mapping =
       Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping'))[0]?.Properties ?? {};
     const filters = (mapping.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
@@ -232,6 +232,7 @@ describe('evaluate: the stream event source and its failure policy', () => {
               S: ['observation', 'medicationOrder', 'diagnosis', 'patientMerge', 'cohortEnrolment'],
             },
             mergedFrom: { S: [{ exists: false }] },
+            orderStateUnchanged: { BOOL: [{ exists: false }] },
           },
         },
       },
