@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { rulesConfigFileVariable } from '../../lambdas/config/rules-config-file.js';
 import { loadHospitalConfig, rulesConfigFor } from '../../lib/config/hospital-config.js';
 import { writeRulesConfigFile } from '../../lib/config/rules-config-file.js';
-import { type ProxyHandler, route, startApiServer } from './api-server.js';
+import { type CallerIdentity, type ProxyHandler, route, startApiServer } from './api-server.js';
 import { type StreamDeliveryFailure, startStreamPoller } from './stream-poller.js';
 
 export interface LocalStackOptions {
@@ -46,6 +46,15 @@ interface Handlers {
   ackLink: ProxyHandler;
 }
 
+/**
+ * Who the local admin routes say called: there is no IAM here, so every request is this operator
+ * (in AWS, API Gateway puts the signed caller's ARN in requestContext.identity).
+ */
+export const localCaller: CallerIdentity = {
+  userArn: 'arn:aws:iam::000000000000:user/local-operator',
+  caller: 'AIDALOCALOPERATOR',
+};
+
 /** As the CDK event source: batch size and bounded retries (lib/constructs/evaluation.ts). */
 export const streamBatchSize = 50;
 export const streamRetryAttempts = 5;
@@ -74,6 +83,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     };
   const api = await startApiServer({
     port: options.ingestPort ?? Number(process.env.INGEST_PORT ?? 4080),
+    identity: localCaller,
     routes: [
       route(
         'POST',

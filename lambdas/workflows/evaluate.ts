@@ -11,6 +11,7 @@ import type { TriggeringItem } from '../adapters/store.js';
 import { ConcurrentAlertChangeError } from '../adapters/store-errors.js';
 import { applyOutcomes } from '../alerts/lifecycle.js';
 import type { RuleOutcome } from '../domain/alerts.js';
+import type { CohortEnrolment } from '../domain/records.js';
 import { matchesCohortCode } from '../patient/cohort.js';
 import { evaluatePatient, type RuleError, type Trigger } from '../rules/engine.js';
 import { applyPatientMerge, type MergePorts } from './merge.js';
@@ -78,13 +79,14 @@ async function evaluateOnce(
   let outcomes: RuleOutcome[];
   let ruleErrors: RuleError[] = [];
   if (item.kind === 'enrolment' && item.stored.enrolment.action === 'remove') {
-    // Leaving the cohort is an admin decision: its alerts close with that reason.
+    // Leaving the cohort is an admin decision: its alerts close naming it, its reason and who made it.
     trigger = 'cohortRemoved';
+    const reason = removalReason(item.stored.enrolment);
     outcomes = history.activeAlerts.map((alert) => ({
       kind: 'resolve',
       ruleId: alert.ruleId,
       alertScope: alert.alertScope,
-      reason: `patient removed from the cohort by ${item.stored.enrolment.by}`,
+      reason,
       evidence: [],
     }));
   } else {
@@ -110,6 +112,13 @@ async function evaluateOnce(
     published,
     ruleErrors,
   };
+}
+
+/** The reason first: an SMS cut at 160 characters still says why; then the name given and the identity. */
+function removalReason(enrolment: CohortEnrolment): string {
+  const who = enrolment.byName === undefined ? enrolment.by : `${enrolment.byName} (${enrolment.by})`;
+  const why = enrolment.reason === undefined ? '' : ` (${enrolment.reason})`;
+  return `patient removed from the cohort${why} by ${who}`;
 }
 
 function settingsCohortMatch(item: TriggeringItem, config: WorkflowSettings['config']): boolean {

@@ -46,7 +46,7 @@ async function acknowledge(alertId: string): Promise<void> {
   const response = await fetch(`${harness.stack.apiUrl}/alerts/${encodeURIComponent(alertId)}/ack`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ by: 'Dr Synthetic Oncall' }),
+    body: JSON.stringify({ byName: 'Dr Synthetic Oncall' }),
   });
   expect(response.status).toBe(200);
 }
