@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { rulesConfigFileVariable } from '../../lambdas/config/rules-config-file.js';
 import { loadHospitalConfig, rulesConfigFor } from '../../lib/config/hospital-config.js';
 import { writeRulesConfigFile } from '../../lib/config/rules-config-file.js';
+import { failedBatchQueue, type StreamFailureRecord } from '../cli/failed-batches.js';
 import { type CallerIdentity, type ProxyHandler, route, startApiServer } from './api-server.js';
 import { type StreamDeliveryFailure, startStreamPoller } from './stream-poller.js';
 
@@ -26,7 +27,10 @@ export interface LocalStackOptions {
   sweepIntervalMs?: number;
   /** Where the stream poller starts on the shards open now (default TRIM_HORIZON: nothing is skipped). */
   startingPosition?: 'TRIM_HORIZON' | 'LATEST';
-  /** Records that still failed after the retries: the on-failure destination. */
+  /**
+   * Records that still failed after the retries, after they were recorded on the on-failure queue
+   * (FAILED_STREAM_RECORDS_QUEUE_URL in `environment`, as Lambda does: where the batch was, not its records).
+   */
   onFailure?: (failure: StreamDeliveryFailure) => void;
   /** Sweep errors (the sweep throws when a patient failed). */
   onSweepError?: (error: unknown) => void;
@@ -58,6 +62,31 @@ export const localCaller: CallerIdentity = {
 /** As the CDK event source: batch size and bounded retries (lib/constructs/evaluation.ts). */
 export const streamBatchSize = 50;
 export const streamRetryAttempts = 5;
+
+/** Lambda's on-failure record for a stream batch: where it was, never its records. */
+export function onFailureRecordOf(failure: StreamDeliveryFailure, at = new Date()): StreamFailureRecord {
+  const sequenceNumbers = failure.records.map((record) => record.dynamodb?.SequenceNumber ?? '');
+  const arrivals = failure.records.map((record) => record.dynamodb?.ApproximateCreationDateTime ?? 0);
+  const arrival = (seconds: number | undefined) => new Date((seconds ?? 0) * 1000).toISOString();
+  return {
+    requestContext: {
+      condition: 'RetryAttemptsExhausted',
+      approximateInvokeCount: failure.attempts,
+      functionArn: 'arn:aws:lambda:local:000000000000:function:evaluate',
+    },
+    timestamp: at.toISOString(),
+    version: '1.0',
+    DDBStreamBatchInfo: {
+      shardId: failure.shardId,
+      startSequenceNumber: sequenceNumbers[0] ?? '',
+      endSequenceNumber: sequenceNumbers.at(-1) ?? '',
+      streamArn: failure.streamArn,
+      batchSize: failure.records.length,
+      approximateArrivalOfFirstRecord: arrival(arrivals[0]),
+      approximateArrivalOfLastRecord: arrival(arrivals.at(-1)),
+    },
+  };
+}
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const hospital = loadHospitalConfig(options.hospitalId ?? 'example');
@@ -132,10 +161,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   ]);
   handlers = { ingest: ingest.handler, admin: admin.handler, ackLink: ackLink.handler };
 
+  const queueUrl = options.environment.FAILED_STREAM_RECORDS_QUEUE_URL;
+  const failedBatches = queueUrl === undefined || queueUrl === '' ? undefined : failedBatchQueue(queueUrl);
   const poller = await startStreamPoller({
     tableName: options.environment.TABLE_NAME ?? '',
     invoke: evaluate.handler,
-    onError: options.onFailure ?? (() => undefined),
+    onError: async (failure) => {
+      await failedBatches?.send(onFailureRecordOf(failure));
+      options.onFailure?.(failure);
+    },
     batchSize: streamBatchSize,
     retryAttempts: streamRetryAttempts,
     retryDelayMs: 200,
