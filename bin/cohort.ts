@@ -1,4 +1,4 @@
-/** `npm run cohort -- enrol|remove <facility> <mrn> --by <name>`: see bin/cli/commands/cohort.ts or `--help`. */
+/** `npm run cohort -- enrol|remove <facility> <mrn> [--reason TEXT]`: see bin/cli/commands/cohort.ts or `--help`. */
 import { cohortCommand } from './cli/commands/cohort.js';
 import { runMain } from './cli/io.js';
 

@@ -29,20 +29,25 @@ export const alertRow = z.object({
   openedAt: z.string(),
   acknowledgedAt: z.string().optional(),
   acknowledgedBy: z.string().optional(),
+  acknowledgedByName: z.string().optional(),
 });
 export type AlertRow = z.infer<typeof alertRow>;
 
 const alertPage = z.object({ alerts: z.array(alertRow), cursor: z.string().optional() });
 const ackReply = z.object({ outcome: z.enum(['acknowledged', 'alreadyAcknowledged']), alert: alertRow });
 const closedReply = z.object({ error: z.string(), alert: alertRow });
+const resolvedAlert = z.object({ alertId: z.string(), ruleId: z.string(), severity: z.string() });
 const enrolmentReply = z.object({
   recordId: z.string(),
   enrolment: z.object({
     action: z.enum(['enrol', 'remove']),
     by: z.string(),
+    byName: z.string().optional(),
     at: z.string(),
     reason: z.string().optional(),
   }),
+  /** A removal: the alerts it resolves. */
+  resolvesAlerts: z.array(resolvedAlert).default([]),
 });
 export type EnrolmentReply = z.infer<typeof enrolmentReply>;
 
@@ -132,11 +137,12 @@ const encode = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.str
 export interface AdminApi {
   /** Every open or acknowledged alert, page after page. */
   listAlerts(pageSize?: number): Promise<AlertRow[]>;
-  acknowledge(alertId: string, by: string): Promise<AcknowledgeOutcome>;
+  /** Acknowledged as the caller's identity; `name`, when given, is recorded beside it. */
+  acknowledge(alertId: string, name?: string): Promise<AcknowledgeOutcome>;
   setCohort(
     facility: string,
     mrn: string,
-    change: { action: 'enrol' | 'remove'; by: string; reason?: string },
+    change: { action: 'enrol' | 'remove'; byName?: string; reason?: string },
   ): Promise<EnrolmentReply>;
   /** The timeliness report of the critical alerts opened in the period: summary and one row per alert. */
   timeliness(period: ReportPeriod): Promise<TimelinessReply>;
@@ -178,12 +184,12 @@ export function adminApi(base: URL, client: HttpClient): AdminApi {
       return alerts;
     },
 
-    async acknowledge(alertId, by) {
+    async acknowledge(alertId, name) {
       const reply = await client.send({
         method: 'POST',
         url: routeUrl(base, ['alerts', alertId, 'ack']),
         headers: jsonHeaders,
-        body: encode({ by }),
+        body: encode(name === undefined ? {} : { byName: name }),
       });
       if (reply.status === 200) return parseReply(ackReply, reply, 'acknowledge');
       if (reply.status === 404) return { outcome: 'notFound' };

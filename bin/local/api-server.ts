@@ -9,6 +9,12 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
+/** Who API Gateway's IAM authorization would say called (requestContext.identity). */
+export interface CallerIdentity {
+  userArn: string;
+  caller: string;
+}
+
 interface Route {
   method: string;
   resource: string;
@@ -58,6 +64,7 @@ function proxyEvent(
   matched: Route,
   body: Buffer,
   values: string[],
+  identity: CallerIdentity | undefined,
 ): APIGatewayProxyEvent {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
@@ -92,7 +99,7 @@ function proxyEvent(
         accountId: null,
         apiKey: null,
         apiKeyId: null,
-        caller: null,
+        caller: identity?.caller ?? null,
         clientCert: null,
         cognitoAuthenticationProvider: null,
         cognitoAuthenticationType: null,
@@ -102,7 +109,7 @@ function proxyEvent(
         sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
         user: null,
         userAgent: request.headers['user-agent'] ?? null,
-        userArn: null,
+        userArn: identity?.userArn ?? null,
       },
       path: url.pathname,
       stage: 'local',
@@ -120,6 +127,8 @@ const apiGatewayMaxBodyBytes = 10 * 1024 * 1024;
 export async function startApiServer(options: {
   port: number;
   routes: Route[];
+  /** The caller every request is attributed to (no IAM here); none: as an unauthenticated route. */
+  identity?: CallerIdentity;
 }): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -137,7 +146,9 @@ export async function startApiServer(options: {
         return;
       }
       try {
-        const result = await candidate.handler(proxyEvent(request, url, candidate, body, match.slice(1)));
+        const result = await candidate.handler(
+          proxyEvent(request, url, candidate, body, match.slice(1), options.identity),
+        );
         response
           .writeHead(result.statusCode, result.headers as Record<string, string> | undefined)
           .end(result.body);

@@ -19,6 +19,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   cohortIndex,
   criticalAlertsIndex,
@@ -32,6 +33,9 @@ export const localTopicNames = {
   notices: 'calciphylaxis-notices',
   escalations: 'calciphylaxis-escalations',
 } as const;
+
+/** The evaluate function's on-failure queue (in AWS: `<prefix>-failed-stream-records`). */
+export const localFailedRecordsQueueName = 'calciphylaxis-failed-stream-records';
 
 export interface ProvisionOptions {
   tableName: string;
@@ -50,6 +54,8 @@ export interface ProvisionedResources {
   bucket: string;
   /** Topic name -> ARN. */
   topicArns: Record<string, string>;
+  /** Where stream batches that still fail after the retries are recorded (as Lambda's on-failure destination). */
+  failedRecordsQueueUrl: string;
 }
 
 export class ProvisionError extends Error {
@@ -77,17 +83,28 @@ export async function provisionLocalResources(options: ProvisionOptions): Promis
     ...clientConfig(options.awsEndpoint ?? process.env.AWS_ENDPOINT_URL_S3, region),
     forcePathStyle: true,
   });
+  const sqsClient = new SQSClient(
+    clientConfig(options.awsEndpoint ?? process.env.AWS_ENDPOINT_URL_SQS, region),
+  );
   try {
-    const [streamArn, topicArns] = await Promise.all([
+    const [streamArn, topicArns, , failedRecords] = await Promise.all([
       ensureTable(dynamo, options.tableName),
       ensureTopics(snsClient, options.topicNames),
       ensureBucket(s3Client, options.bucket),
+      sqsClient.send(new CreateQueueCommand({ QueueName: localFailedRecordsQueueName })),
     ]);
-    return { tableName: options.tableName, streamArn, bucket: options.bucket, topicArns };
+    return {
+      tableName: options.tableName,
+      streamArn,
+      bucket: options.bucket,
+      topicArns,
+      failedRecordsQueueUrl: failedRecords.QueueUrl ?? '',
+    };
   } finally {
     dynamo.destroy();
     snsClient.destroy();
     s3Client.destroy();
+    sqsClient.destroy();
   }
 }
 

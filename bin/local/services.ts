@@ -98,6 +98,7 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
     PAGES_TOPIC_ARN: resources.topicArns[localTopicNames.pages] ?? '',
     NOTICES_TOPIC_ARN: resources.topicArns[localTopicNames.notices] ?? '',
     ESCALATIONS_TOPIC_ARN: resources.topicArns[localTopicNames.escalations] ?? '',
+    FAILED_STREAM_RECORDS_QUEUE_URL: resources.failedRecordsQueueUrl,
   };
   return { dynamoDbEndpoint, awsEndpoint, region, resources, environment, stop: stopAll };
 }

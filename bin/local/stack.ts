@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { rulesConfigFileVariable } from '../../lambdas/config/rules-config-file.js';
 import { loadHospitalConfig, rulesConfigFor } from '../../lib/config/hospital-config.js';
 import { writeRulesConfigFile } from '../../lib/config/rules-config-file.js';
-import { type ProxyHandler, route, startApiServer } from './api-server.js';
+import { failedBatchQueue, type StreamFailureRecord } from '../cli/failed-batches.js';
+import { type CallerIdentity, type ProxyHandler, route, startApiServer } from './api-server.js';
 import { fileCheckpoints } from './stream-checkpoints.js';
 import { type StreamDeliveryFailure, startStreamPoller } from './stream-poller.js';
 
@@ -32,7 +33,10 @@ export interface LocalStackOptions {
    * the last record it handled (none: start by `startingPosition`, as for data kept in memory).
    */
   checkpointFile?: string;
-  /** Records that still failed after the retries: the on-failure destination. */
+  /**
+   * Records that still failed after the retries, after they were recorded on the on-failure queue
+   * (FAILED_STREAM_RECORDS_QUEUE_URL in `environment`, as Lambda does: where the batch was, not its records).
+   */
   onFailure?: (failure: StreamDeliveryFailure) => void;
   /** Sweep errors (the sweep throws when a patient failed). */
   onSweepError?: (error: unknown) => void;
@@ -52,9 +56,43 @@ interface Handlers {
   ackLink: ProxyHandler;
 }
 
+/**
+ * Who the local admin routes say called: there is no IAM here, so every request is this operator
+ * (in AWS, API Gateway puts the signed caller's ARN in requestContext.identity).
+ */
+export const localCaller: CallerIdentity = {
+  userArn: 'arn:aws:iam::000000000000:user/local-operator',
+  caller: 'AIDALOCALOPERATOR',
+};
+
 /** As the CDK event source: batch size and bounded retries (lib/constructs/evaluation.ts). */
 export const streamBatchSize = 50;
 export const streamRetryAttempts = 5;
+
+/** Lambda's on-failure record for a stream batch: where it was, never its records. */
+export function onFailureRecordOf(failure: StreamDeliveryFailure, at = new Date()): StreamFailureRecord {
+  const sequenceNumbers = failure.records.map((record) => record.dynamodb?.SequenceNumber ?? '');
+  const arrivals = failure.records.map((record) => record.dynamodb?.ApproximateCreationDateTime ?? 0);
+  const arrival = (seconds: number | undefined) => new Date((seconds ?? 0) * 1000).toISOString();
+  return {
+    requestContext: {
+      condition: 'RetryAttemptsExhausted',
+      approximateInvokeCount: failure.attempts,
+      functionArn: 'arn:aws:lambda:local:000000000000:function:evaluate',
+    },
+    timestamp: at.toISOString(),
+    version: '1.0',
+    DDBStreamBatchInfo: {
+      shardId: failure.shardId,
+      startSequenceNumber: sequenceNumbers[0] ?? '',
+      endSequenceNumber: sequenceNumbers.at(-1) ?? '',
+      streamArn: failure.streamArn,
+      batchSize: failure.records.length,
+      approximateArrivalOfFirstRecord: arrival(arrivals[0]),
+      approximateArrivalOfLastRecord: arrival(arrivals.at(-1)),
+    },
+  };
+}
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const hospital = loadHospitalConfig(options.hospitalId ?? 'example');
@@ -80,6 +118,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     };
   const api = await startApiServer({
     port: options.ingestPort ?? Number(process.env.INGEST_PORT ?? 4080),
+    identity: localCaller,
     routes: [
       route(
         'POST',
@@ -128,10 +167,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   ]);
   handlers = { ingest: ingest.handler, admin: admin.handler, ackLink: ackLink.handler };
 
+  const queueUrl = options.environment.FAILED_STREAM_RECORDS_QUEUE_URL;
+  const failedBatches = queueUrl === undefined || queueUrl === '' ? undefined : failedBatchQueue(queueUrl);
   const poller = await startStreamPoller({
     tableName: options.environment.TABLE_NAME ?? '',
     invoke: evaluate.handler,
-    onError: options.onFailure ?? (() => undefined),
+    onError: async (failure) => {
+      await failedBatches?.send(onFailureRecordOf(failure));
+      options.onFailure?.(failure);
+    },
     batchSize: streamBatchSize,
     retryAttempts: streamRetryAttempts,
     retryDelayMs: 200,

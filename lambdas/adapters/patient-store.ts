@@ -173,13 +173,8 @@ export async function getPatientProfile(namespace: string, mrn: string): Promise
   return item === undefined ? undefined : profileFromItem(item);
 }
 
-export interface CohortMembershipChange {
-  action: CohortEnrolment['action'];
-  /** Who made the change (the administrator's identity). */
-  by: string;
-  at: string;
-  reason?: string;
-}
+/** What the administrator asked for; stored as the enrolment record. */
+export type CohortMembershipChange = Omit<CohortEnrolment, 'kind'>;
 
 /**
  * An administrator's enrolment or removal: the STATE#ENROL item (which starts an evaluation through
@@ -193,13 +188,7 @@ export async function setCohortMembership(
   updateClinicalState: (current: ClinicalState, enrolment: CohortEnrolment) => ClinicalState,
 ): Promise<StoredEnrolment> {
   const patient: PatientKey = { namespace, mrn };
-  const enrolment: CohortEnrolment = {
-    kind: 'cohortEnrolment',
-    action: change.action,
-    by: change.by,
-    at: change.at,
-  };
-  if (change.reason !== undefined) enrolment.reason = change.reason;
+  const enrolment: CohortEnrolment = { kind: 'cohortEnrolment', ...change };
   const item = enrolmentItem(patient, enrolment);
   const tableName = storeSettings().tableName;
 

@@ -306,6 +306,7 @@ export function auditItem(patient: PatientKey, event: AuditEvent): Item {
     to: event.to,
     reason: event.reason,
     by: event.by,
+    ...(event.byName === undefined ? {} : { byName: event.byName }),
   };
 }
 

@@ -60,6 +60,7 @@ export class Changeset {
     patch: Partial<Omit<Alert, 'alertId' | 'version'>>,
     reason: string,
     by: string,
+    byName?: string,
   ): Alert {
     const tracked = this.tracked.get(before.alertId);
     const stored = tracked ? tracked.stored : before;
@@ -68,7 +69,7 @@ export class Changeset {
       throw new IllegalTransitionError(before.alertId, before.state, after.state);
     }
     this.tracked.set(after.alertId, stored ? { stored, current: after } : { current: after });
-    this.record(before.state, after, reason, by);
+    this.record(before.state, after, reason, by, byName);
     return after;
   }
 
@@ -98,7 +99,21 @@ export class Changeset {
     return { changes, notifications: this.notifications, audit: this.audit };
   }
 
-  private record(from: Alert['state'] | 'none', after: Alert, reason: string, by: string): void {
-    this.audit.push({ alertId: after.alertId, at: this.at, from, to: after.state, reason, by });
+  private record(
+    from: Alert['state'] | 'none',
+    after: Alert,
+    reason: string,
+    by: string,
+    byName?: string,
+  ): void {
+    this.audit.push({
+      alertId: after.alertId,
+      at: this.at,
+      from,
+      to: after.state,
+      reason,
+      by,
+      ...(byName === undefined ? {} : { byName }),
+    });
   }
 }

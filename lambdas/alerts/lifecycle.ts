@@ -46,6 +46,8 @@ export interface AcknowledgeInput {
   alert: Alert;
   /** The acknowledging clinician's user id, as the ack endpoint authenticated it. */
   by: string;
+  /** A name the caller gave for themselves, recorded beside `by`. */
+  byName?: string;
   now: Date;
 }
 
@@ -274,6 +276,7 @@ export function acknowledgeAlert(input: AcknowledgeInput): LifecycleResult {
   const at = instantOf(input.now);
   const by = input.by.trim();
   if (by === '') throw new MissingAcknowledgerError(input.alert.alertId);
+  const byName = input.byName?.trim() || undefined;
   if (input.alert.state !== 'open') return emptyResult();
 
   const changeset = new Changeset(at);
@@ -284,10 +287,12 @@ export function acknowledgeAlert(input: AcknowledgeInput): LifecycleResult {
       state: 'acknowledged',
       acknowledgedAt: at,
       acknowledgedBy: by,
+      ...(byName === undefined ? {} : { acknowledgedByName: byName }),
       ...(reference === undefined ? {} : { worsening: reference }),
     },
-    transitionReason.acknowledgedBy(by),
+    transitionReason.acknowledgedBy(byName === undefined ? by : `${byName} (${by})`),
     by,
+    byName,
   );
   changeset.notify(acknowledged, 'acknowledged');
   return changeset.result();

@@ -51,7 +51,7 @@ export function moveAlertsOnMerge({
         mergeActor,
       );
     } else {
-      const { acknowledgedAt, acknowledgedBy, ...rest } = prior;
+      const { acknowledgedAt, acknowledgedBy, acknowledgedByName, ...rest } = prior;
       const opened = changes.create(
         {
           ...rest,
@@ -75,6 +75,7 @@ export function moveAlertsOnMerge({
                 state: 'acknowledged',
                 ...(acknowledgedAt === undefined ? {} : { acknowledgedAt }),
                 ...(acknowledgedBy === undefined ? {} : { acknowledgedBy }),
+                ...(acknowledgedByName === undefined ? {} : { acknowledgedByName }),
               },
               `acknowledged before the merge by ${acknowledgedBy ?? 'unknown'}`,
               mergeActor,

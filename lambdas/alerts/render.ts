@@ -7,7 +7,7 @@
  * appears only when the hospital set `pagePhi: full` and the caller passed it,
  * and never in an email subject (subjects show on locked screens).
  */
-import type { Evidence, Notification, NotificationEvent, RuleId, Severity } from '../domain/alerts.js';
+import type { Alert, Evidence, Notification, NotificationEvent, RuleId, Severity } from '../domain/alerts.js';
 import { asciiSubject, fitText, readableLocation, smsSafe } from './text.js';
 import { worsenedWords } from './worsening.js';
 
@@ -203,7 +203,7 @@ function emailOf(notification: Notification, name: PatientName | undefined, opti
       ? [`${headlineOf(notification)}`]
       : []),
     ...(alert.acknowledgedBy
-      ? [`Acknowledged by ${alert.acknowledgedBy} at ${alert.acknowledgedAt ?? ''}`]
+      ? [`Acknowledged by ${acknowledgerOf(alert)} at ${alert.acknowledgedAt ?? ''}`]
       : []),
     ...(event === 'repeated' ? [`Repeat ${alert.repeatCount}: not yet acknowledged.`] : []),
     ...(event === 'escalated' ? [escalationLine(notification)] : []),
@@ -215,6 +215,13 @@ function emailOf(notification: Notification, name: PatientName | undefined, opti
     ...(options.ackUrl ? [`Acknowledge: ${options.ackUrl}`] : []),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** The name given beside the identity, when there is one. */
+function acknowledgerOf(alert: Alert): string {
+  return alert.acknowledgedByName === undefined
+    ? String(alert.acknowledgedBy)
+    : `${alert.acknowledgedByName} (${alert.acknowledgedBy})`;
 }
 
 function escalationLine({ escalation }: Notification): string {

@@ -90,7 +90,10 @@ export interface Alert {
   evidence: Evidence[];
   openedAt: string;
   acknowledgedAt?: string;
+  /** Who acknowledged: the caller's IAM identity (admin API) or the ack link's typed name and audience. */
   acknowledgedBy?: string;
+  /** The name an admin caller gave for themselves, beside the identity. */
+  acknowledgedByName?: string;
   resolvedAt?: string;
   resolution?: string;
   /** Escalation/repeat bookkeeping for critical alerts. */
@@ -169,6 +172,8 @@ export interface AuditEvent {
   /** Named reason: `first notification`, `escalated`, `superseded by CALCIUM_CRITICAL_LOW`, ... */
   reason: string;
   by: string;
+  /** The name the acting caller gave, beside `by` (their identity). */
+  byName?: string;
 }
 
 /** Medication order state as the rules see it (events applied in order). */

@@ -188,9 +188,22 @@ export type ClinicalRecord = Observation | MedicationOrderEvent | Diagnosis | Pa
 export interface CohortEnrolment {
   kind: 'cohortEnrolment';
   action: 'enrol' | 'remove';
+  /** Who made the change: the caller's IAM identity, as the API authenticated it. */
   by: string;
+  /** The name the caller gave for themselves, kept beside the identity (never instead of it). */
+  byName?: string;
   at: string;
   reason?: string;
+  /** A removal: the patient's active alerts when it was made, which its evaluation resolves. */
+  resolvesAlerts?: AlertResolvedByRemoval[];
+}
+
+/** An alert a cohort removal closes, as the response and the enrolment record name it. */
+export interface AlertResolvedByRemoval {
+  alertId: string;
+  ruleId: string;
+  severity: string;
+  state: string;
 }
 
 /**

@@ -2,14 +2,20 @@
  * The admin API (IAM-authenticated): GET /alerts, POST /alerts/{id}/ack,
  * POST /patients/{facility}/{mrn}/cohort, GET /reports/timeliness. Bodies and
  * query strings are validated with zod and a bad one is answered 400 naming
- * the field. Who acted is the caller's IAM identity unless the body names the
- * clinician (`by`).
+ * the field. Who acted is the caller's IAM identity, always; a name the
+ * caller gives (`byName`) is recorded beside it, and a `by` in the body is
+ * refused rather than trusted.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
 import * as store from '../adapters/store.js';
 import { describeIssues } from '../config/rules-config.js';
-import { acknowledge, changeCohortMembership, namespaceOf } from '../workflows/admin.js';
+import {
+  acknowledge,
+  changeCohortMembership,
+  namespaceOf,
+  RemovalReasonMissingError,
+} from '../workflows/admin.js';
 import { criticalResultTimeliness, ReportPeriodError } from '../workflows/report.js';
 import { adminPorts } from './ports.js';
 import { clock, hospitalRulesConfig, logger } from './runtime.js';
@@ -17,14 +23,24 @@ import { clock, hospitalRulesConfig, logger } from './runtime.js';
 const config = hospitalRulesConfig();
 const reportPorts = { listCriticalAlerts: store.listCriticalAlerts };
 
-const ackBody = z.object({ by: z.string().min(1).max(200).optional() }).strict();
+/** Who acts is never the body's to say: a `by` there is refused, naming the field to use. */
+const refusedBy = z
+  .never({ error: "not accepted: who acts is the caller's IAM identity; give a name in byName" })
+  .optional();
+const byName = z.string().trim().min(1).max(200).optional();
+const ackBody = z.object({ by: refusedBy, byName }).strict();
 const cohortBody = z
   .object({
     action: z.enum(['enrol', 'remove']),
-    by: z.string().min(1).max(200).optional(),
-    reason: z.string().max(500).optional(),
+    by: refusedBy,
+    byName,
+    reason: z.string().trim().min(1).max(500).optional(),
   })
-  .strict();
+  .strict()
+  .refine((body) => body.action !== 'remove' || body.reason !== undefined, {
+    path: ['reason'],
+    error: 'required to remove a patient from the cohort',
+  });
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
   cursor: z.string().min(1).optional(),
@@ -74,11 +90,20 @@ function bodyOf(event: APIGatewayProxyEvent): unknown {
   }
 }
 
-/** The caller as IAM authenticated them; locally there is none. */
+/** The route is IAM-authenticated, so API Gateway always names the caller; without one, nothing is done. */
+class NoCallerIdentityError extends Error {
+  constructor() {
+    super('no caller identity');
+    this.name = 'NoCallerIdentityError';
+  }
+}
+
+/** The caller as IAM authenticated them (the local stack's API stand-in supplies its own). */
 function caller(event: APIGatewayProxyEvent): string {
-  return (
-    event.requestContext?.identity?.userArn ?? event.requestContext?.identity?.caller ?? 'unknown caller'
-  );
+  const identity = event.requestContext?.identity;
+  const who = identity?.userArn ?? identity?.caller;
+  if (who === undefined || who === null || who === '') throw new NoCallerIdentityError();
+  return who;
 }
 
 async function route(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
@@ -89,8 +114,9 @@ async function route(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult
   }
   if (httpMethod === 'POST' && resource === '/alerts/{id}/ack') {
     const alertId = event.pathParameters?.id ?? '';
-    const { by } = parse(ackBody, bodyOf(event));
-    const result = await acknowledge(alertId, by ?? caller(event), adminPorts, config, clock);
+    const body = parse(ackBody, bodyOf(event));
+    const by = { identity: caller(event), ...(body.byName === undefined ? {} : { name: body.byName }) };
+    const result = await acknowledge(alertId, by, adminPorts, config, clock);
     logger.info('acknowledge', { alertId, outcome: result.outcome });
     if (result.outcome === 'notFound') return json(404, { error: `no alert ${alertId}` });
     if (result.outcome === 'closed')
@@ -107,14 +133,20 @@ async function route(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult
       mrn,
       {
         action: body.action,
-        by: body.by ?? caller(event),
+        by: caller(event),
+        ...(body.byName === undefined ? {} : { byName: body.byName }),
         at: clock().toISOString(),
         ...(body.reason === undefined ? {} : { reason: body.reason }),
       },
       adminPorts,
     );
-    logger.info('cohort', { recordId: enrolment.recordId, action: body.action });
-    return json(200, enrolment);
+    const resolvesAlerts = enrolment.enrolment.resolvesAlerts ?? [];
+    logger.info('cohort', {
+      recordId: enrolment.recordId,
+      action: body.action,
+      resolvesAlerts: resolvesAlerts.map((alert) => alert.alertId),
+    });
+    return json(200, { ...enrolment, resolvesAlerts });
   }
   if (httpMethod === 'GET' && resource === '/reports/timeliness') {
     return timelinessRoute(event);
@@ -151,6 +183,9 @@ export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayPr
     return await route(event);
   } catch (error: unknown) {
     if (error instanceof BadRequestError) return json(400, { error: 'bad request', issues: error.issues });
+    if (error instanceof RemovalReasonMissingError)
+      return json(400, { error: 'bad request', issues: [`reason: ${error.message}`] });
+    if (error instanceof NoCallerIdentityError) return json(403, { error: 'no caller identity' });
     if (error instanceof ReportPeriodError)
       return json(400, { error: 'bad request', issues: [`${error.parameter}: ${error.message}`] });
     if (error instanceof store.InvalidCursorError)

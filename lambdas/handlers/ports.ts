@@ -82,5 +82,8 @@ export const adminPorts: AdminPorts = {
   getPatientProfile: store.getPatientProfile,
   listActiveAlerts: store.listActiveAlerts,
   getAlert: store.getAlert,
+  // The alerts only (they are state items, read whatever the window): a day of history is the least read.
+  activeAlertsOf: async (namespace, mrn) =>
+    (await store.loadPatient(namespace, mrn, { historyDays: 1, now: new Date() })).activeAlerts,
   setCohortMembership: store.setCohortMembership,
 };

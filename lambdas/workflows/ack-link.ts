@@ -58,6 +58,6 @@ export async function answerAckLink(
   if (request.method === 'GET') return ackPageResponse(viewOnOpen(alert, context));
 
   const by = acknowledgerFor(check.recipient, request.typedName, chain);
-  const result = await acknowledge(check.alertId, by, ports, config, clock);
+  const result = await acknowledge(check.alertId, { identity: by }, ports, config, clock);
   return ackPageResponse(viewAfterAcknowledge(result, context));
 }

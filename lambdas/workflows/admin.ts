@@ -1,14 +1,15 @@
 /**
  * What hospital staff do through the admin API: list open alerts,
  * acknowledge one (who and when, which stops repeats and escalation), and
- * enrol a patient in or remove them from the cohort.
+ * enrol a patient in or remove them from the cohort. Who acted is always the
+ * caller's authenticated identity; a name they give is kept beside it.
  */
 import type { AlertPage, CohortMembershipChange, StoredEnrolment } from '../adapters/store.js';
 import { ConcurrentAlertChangeError } from '../adapters/store-errors.js';
 import { acknowledgeAlert } from '../alerts/lifecycle.js';
 import type { RulesConfig } from '../config/rules-config.js';
 import type { Alert } from '../domain/alerts.js';
-import type { CohortEnrolment } from '../domain/records.js';
+import type { AlertResolvedByRemoval, CohortEnrolment } from '../domain/records.js';
 import { applyEnrolment, type ClinicalState } from '../patient/clinical-state.js';
 import { commitAndPublish, oneOffPublisher, renderPending } from './notify.js';
 import type { NotificationPorts, PatientPorts } from './ports.js';
@@ -16,6 +17,8 @@ import type { NotificationPorts, PatientPorts } from './ports.js';
 export interface AdminPorts extends NotificationPorts, Pick<PatientPorts, 'getPatientProfile'> {
   listActiveAlerts(page: { limit?: number; cursor?: string }): Promise<AlertPage>;
   getAlert(alertId: string): Promise<Alert | undefined>;
+  /** The patient's open and acknowledged alerts. */
+  activeAlertsOf(namespace: string, mrn: string): Promise<Alert[]>;
   setCohortMembership(
     namespace: string,
     mrn: string,
@@ -24,14 +27,45 @@ export interface AdminPorts extends NotificationPorts, Pick<PatientPorts, 'getPa
   ): Promise<StoredEnrolment>;
 }
 
-/** Enrols a patient in, or removes them from, the cohort: recorded, and the membership stored with it. */
-export function changeCohortMembership(
+/** A removal without a reason: the clinical decision must be on record. */
+export class RemovalReasonMissingError extends Error {
+  constructor() {
+    super('a reason is required to remove a patient from the cohort');
+    this.name = 'RemovalReasonMissingError';
+  }
+}
+
+export type MembershipRequest = Omit<CohortMembershipChange, 'resolvesAlerts'>;
+
+/**
+ * Enrols a patient in, or removes them from, the cohort: recorded, and the
+ * membership stored with it. A removal needs a reason, and records the
+ * alerts active when it is made: its evaluation resolves them (workflows/
+ * evaluate.ts, `cohortRemoved`), and the answer names them.
+ */
+export async function changeCohortMembership(
   namespace: string,
   mrn: string,
-  change: CohortMembershipChange,
-  ports: Pick<AdminPorts, 'setCohortMembership'>,
+  change: MembershipRequest,
+  ports: Pick<AdminPorts, 'setCohortMembership' | 'activeAlertsOf'>,
 ): Promise<StoredEnrolment> {
-  return ports.setCohortMembership(namespace, mrn, change, applyEnrolment);
+  if (change.action === 'enrol') return ports.setCohortMembership(namespace, mrn, change, applyEnrolment);
+  if (change.reason === undefined || change.reason.trim() === '') throw new RemovalReasonMissingError();
+  const resolvesAlerts = (await ports.activeAlertsOf(namespace, mrn)).map(
+    (alert): AlertResolvedByRemoval => ({
+      alertId: alert.alertId,
+      ruleId: alert.ruleId,
+      severity: alert.severity,
+      state: alert.state,
+    }),
+  );
+  return ports.setCohortMembership(namespace, mrn, { ...change, resolvesAlerts }, applyEnrolment);
+}
+
+/** Who acknowledges: the authenticated identity, and the name they gave, if any. */
+export interface Acknowledger {
+  identity: string;
+  name?: string;
 }
 
 export type AcknowledgeResult =
@@ -54,7 +88,7 @@ const maxAttempts = 3;
  */
 export async function acknowledge(
   alertId: string,
-  by: string,
+  by: Acknowledger,
   ports: AdminPorts,
   config: RulesConfig,
   clock: () => Date,
@@ -74,13 +108,18 @@ export async function acknowledge(
 
 async function acknowledgeOnce(
   alert: Alert,
-  by: string,
+  by: Acknowledger,
   ports: AdminPorts,
   config: RulesConfig,
   clock: () => Date,
 ): Promise<AcknowledgeResult> {
   const now = clock();
-  const result = acknowledgeAlert({ alert, by, now });
+  const result = acknowledgeAlert({
+    alert,
+    by: by.identity,
+    ...(by.name === undefined ? {} : { byName: by.name }),
+    now,
+  });
   const profile =
     config.pagePhi === 'full'
       ? await ports.getPatientProfile(alert.patient.namespace, alert.patient.mrn)

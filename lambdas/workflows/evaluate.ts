@@ -12,7 +12,7 @@ import type { PatientKey, StoredEnrolment, TriggeringItem } from '../adapters/st
 import { ConcurrentAlertChangeError } from '../adapters/store-errors.js';
 import { applyOutcomes } from '../alerts/lifecycle.js';
 import type { RuleOutcome } from '../domain/alerts.js';
-import type { StoredRecord } from '../domain/records.js';
+import type { CohortEnrolment, StoredRecord } from '../domain/records.js';
 import { matchesCohortCode } from '../patient/cohort.js';
 import { evaluatePatient, type RuleError, type Trigger } from '../rules/engine.js';
 import { applyPatientMerge, type MergePorts } from './merge.js';
@@ -260,13 +260,14 @@ async function evaluateOnce(
   let outcomes: RuleOutcome[];
   let ruleErrors: RuleError[] = [];
   if (unit.kind === 'enrolment' && unit.stored.enrolment.action === 'remove') {
-    // Leaving the cohort is an admin decision: its alerts close with that reason.
+    // Leaving the cohort is an admin decision: its alerts close naming it, its reason and who made it.
     trigger = 'cohortRemoved';
+    const reason = removalReason(unit.stored.enrolment);
     outcomes = history.activeAlerts.map((alert) => ({
       kind: 'resolve',
       ruleId: alert.ruleId,
       alertScope: alert.alertScope,
-      reason: `patient removed from the cohort by ${unit.stored.enrolment.by}`,
+      reason,
       evidence: [],
     }));
   } else {
@@ -293,6 +294,13 @@ async function evaluateOnce(
     ...delivery,
     ruleErrors,
   };
+}
+
+/** The reason first: an SMS cut at 160 characters still says why; then the name given and the identity. */
+function removalReason(enrolment: CohortEnrolment): string {
+  const who = enrolment.byName === undefined ? enrolment.by : `${enrolment.byName} (${enrolment.by})`;
+  const why = enrolment.reason === undefined ? '' : ` (${enrolment.reason})`;
+  return `patient removed from the cohort${why} by ${who}`;
 }
 
 /** Entering the cohort (a matching diagnosis or an enrolment) evaluates every rule on what is stored. */

@@ -84,7 +84,7 @@ describe('an acknowledgement that loses a race', () => {
     const alert = await storedOpenAlert();
     const ports = racingPorts(alert.alertId);
 
-    const result = await acknowledge(alert.alertId, 'dr.oncall', ports, config, clock);
+    const result = await acknowledge(alert.alertId, { identity: 'dr.oncall' }, ports, config, clock);
 
     expect(ports.writes).toBe(2);
     expect(result).toMatchObject({ outcome: 'acknowledged', alert: { state: 'acknowledged', version: 3 } });

@@ -24,12 +24,13 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+/** `environment`: overrides of the local services' environment (e.g. a queue of the test's own). */
+export async function startHarness(options: { environment?: Record<string, string> } = {}): Promise<Harness> {
   const services = await useLocalServices();
   const notifications: ReceivedNotification[] = [];
   const failures: StreamDeliveryFailure[] = [];
   const stack = await startLocalStack({
-    environment: services.environment,
+    environment: { ...services.environment, ...options.environment },
     ingestPort: 0,
     sweepIntervalMs: 0,
     // Other suites share the table; their earlier writes are not ours to evaluate.

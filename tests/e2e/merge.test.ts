@@ -4,7 +4,9 @@
  * open or acknowledged critical moves without a second page and is never lost, the retired MRN
  * leaves the cohort, and the survivor's next result is judged on the combined record.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localCaller } from '../../bin/local/stack.js';
 import { readClinicalState } from '../../lambdas/adapters/clinical-state-store.js';
 import { loadPatient } from '../../lambdas/adapters/store.js';
 import { localServicesTimeoutMs } from '../support/local-services.js';
@@ -46,7 +48,7 @@ async function acknowledge(alertId: string): Promise<void> {
   const response = await fetch(`${harness.stack.apiUrl}/alerts/${encodeURIComponent(alertId)}/ack`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ by: 'Dr Synthetic Oncall' }),
+    body: JSON.stringify({ byName: 'Dr Synthetic Oncall' }),
   });
   expect(response.status).toBe(200);
 }
@@ -83,7 +85,8 @@ describe('ADT^A40 merge: the retired MRN’s record moves to the survivor', () =
     const moved = survivorAlerts.find((alert) => alert.ruleId === 'VKA_ACTIVE');
     expect(moved).toMatchObject({
       state: 'acknowledged',
-      acknowledgedBy: 'Dr Synthetic Oncall',
+      acknowledgedBy: localCaller.userArn,
+      acknowledgedByName: 'Dr Synthetic Oncall',
       patient: { namespace: 'E2E', mrn: survivor },
     });
     const priorHistory = await loadPatient('E2E', prior, window());

@@ -92,7 +92,7 @@ beforeAll(async () => {
       {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ by: 'Dr Synthetic Oncall' }),
+        body: JSON.stringify({ byName: 'Dr Synthetic Oncall' }),
       },
     );
     const after = Date.now();

@@ -45,7 +45,7 @@ describe('a critical that gets worse after it was acknowledged', () => {
       const ack = await fetch(`${harness.stack.apiUrl}/alerts/${encodeURIComponent(alertId)}/ack`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ by: 'Dr Synthetic Oncall' }),
+        body: JSON.stringify({ byName: 'Dr Synthetic Oncall' }),
       });
       expect(ack.status).toBe(200);
       await harness.waitFor(() => harness.notificationsFor(mrn).some((n) => n.body.event === 'acknowledged'));

@@ -1,12 +1,6 @@
-/** `npm run alerts -- list | ack <alertId> --by <name>`: the active alerts and their acknowledgement. */
+/** `npm run alerts -- list | ack <alertId> [--name <name>]`: the active alerts and their acknowledgement. */
 import { type AlertRow, adminApi } from '../admin-api.js';
-import {
-  connectionHelp,
-  connectionOptions,
-  integerOption,
-  parseCommandLine,
-  requiredOption,
-} from '../args.js';
+import { connectionHelp, connectionOptions, integerOption, parseCommandLine } from '../args.js';
 import { httpClientFor } from '../connection.js';
 import { adminApiBase } from '../endpoints.js';
 import { UsageError } from '../errors.js';
@@ -15,14 +9,15 @@ import { formatTable } from '../table.js';
 
 export const alertsHelp = [
   'Usage: npm run alerts -- list [--page-size N] [--url URL] [--sigv4] [--region R]',
-  '       npm run alerts -- ack <alertId> --by <name> [--url URL] [--sigv4] [--region R]',
+  '       npm run alerts -- ack <alertId> [--name <name>] [--url URL] [--sigv4] [--region R]',
   '',
   'list  the open and acknowledged alerts, oldest first: alert id, rule, severity, state,',
   '      facility, MRN, location and when it opened (patients by MRN only, never by name)',
-  'ack   acknowledge one alert as <name> (the clinician who takes it): stops its escalation',
-  "      and repeats; the acknowledgement is sent to the alert's topic and kept in the audit trail",
+  'ack   acknowledge one alert: stops its escalation and repeats; the acknowledgement is sent to',
+  "      the alert's topic and kept in the audit trail. Who acknowledged is the identity the request",
+  '      is signed with (--sigv4); a name given with --name is recorded beside it, never instead.',
   '',
-  '  --by NAME        who acknowledges (required for ack)',
+  '  --name NAME      your name as the clinician who takes it (optional; kept beside your identity)',
   '  --page-size N    alerts per request while listing (default 100)',
   '  --url URL        the admin API (default http://127.0.0.1:$INGEST_PORT, port 4080;',
   '                   deployed: https://<api-id>.execute-api.<region>.amazonaws.com/v1)',
@@ -45,11 +40,17 @@ function rowOf(alert: AlertRow): string[] {
   ];
 }
 
+/** The name given beside the identity it was given by. */
+function acknowledgerOf(alert: AlertRow): string {
+  const identity = alert.acknowledgedBy ?? '?';
+  return alert.acknowledgedByName === undefined ? identity : `${alert.acknowledgedByName} (${identity})`;
+}
+
 export async function alertsCommand(args: string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parseCommandLine({
     args,
     allowPositionals: true,
-    options: { ...connectionOptions, by: { type: 'string' }, 'page-size': { type: 'string' } },
+    options: { ...connectionOptions, name: { type: 'string' }, 'page-size': { type: 'string' } },
   });
   if (values.help) {
     for (const line of alertsHelp) io.out(line);
@@ -77,9 +78,8 @@ export async function alertsCommand(args: string[], io: CommandIo): Promise<numb
   const [alertId, ...extra] = rest;
   if (alertId === undefined || alertId.trim() === '') throw new UsageError('ack needs the alert id');
   if (extra.length > 0) throw new UsageError(`ack takes one alert id, got "${rest.join(' ')}"`);
-  const by = requiredOption('by', values.by);
   const api = adminApi(base, await httpClientFor(base, values, io.env));
-  const result = await api.acknowledge(alertId, by);
+  const result = await api.acknowledge(alertId, values.name);
   switch (result.outcome) {
     case 'acknowledged':
     case 'alreadyAcknowledged': {
@@ -87,7 +87,7 @@ export async function alertsCommand(args: string[], io: CommandIo): Promise<numb
       const verb = result.outcome === 'acknowledged' ? 'acknowledged' : 'was already acknowledged';
       io.out(
         `${alert.alertId} (${alert.ruleId}, ${alert.severity}, ${alert.patient.facility} ${alert.patient.mrn}) ` +
-          `${verb} by ${alert.acknowledgedBy ?? by} at ${alert.acknowledgedAt ?? '?'}`,
+          `${verb} by ${acknowledgerOf(alert)} at ${alert.acknowledgedAt ?? '?'}`,
       );
       return 0;
     }

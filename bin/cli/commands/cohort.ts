@@ -1,4 +1,4 @@
-/** `npm run cohort -- enrol|remove <facility> <mrn> --by <name>`: who the calciphylaxis rules watch. */
+/** `npm run cohort -- enrol|remove <facility> <mrn> [--reason TEXT]`: who the calciphylaxis rules watch. */
 import { adminApi } from '../admin-api.js';
 import { connectionHelp, connectionOptions, parseCommandLine, requiredOption } from '../args.js';
 import { httpClientFor } from '../connection.js';
@@ -7,14 +7,16 @@ import { UsageError } from '../errors.js';
 import type { CommandIo } from '../io.js';
 
 export const cohortHelp = [
-  'Usage: npm run cohort -- enrol|remove <facility> <mrn> --by <name> [--reason TEXT] [--url URL] [--sigv4] [--region R]',
+  'Usage: npm run cohort -- enrol|remove <facility> <mrn> [--reason TEXT] [--name NAME] [--url URL] [--sigv4] [--region R]',
   '',
   'enrol   put the patient in the calciphylaxis cohort: every rule is evaluated at once on what is stored',
-  'remove  take the patient out: their results and orders are still stored but raise no alert',
-  'The patient is named by the facility (or assigning authority) and the MRN; who and why are recorded.',
+  'remove  take the patient out (a reason is required): their results and orders are still stored but',
+  '        raise no alert; their open alerts are resolved, naming the removal and its reason, and listed',
+  'The patient is named by the facility (or assigning authority) and the MRN. Who made the change is',
+  'the identity the request is signed with (--sigv4); a name given with --name is recorded beside it.',
   '',
-  '  --by NAME        who makes the change (required)',
-  '  --reason TEXT    why (kept with the change)',
+  '  --reason TEXT    why (kept with the change; required for remove)',
+  '  --name NAME      your name (optional; kept beside your identity, never instead of it)',
   '  --url URL        the admin API (default http://127.0.0.1:$INGEST_PORT, port 4080;',
   '                   deployed: https://<api-id>.execute-api.<region>.amazonaws.com/v1)',
   ...connectionHelp,
@@ -24,7 +26,7 @@ export async function cohortCommand(args: string[], io: CommandIo): Promise<numb
   const { values, positionals } = parseCommandLine({
     args,
     allowPositionals: true,
-    options: { ...connectionOptions, by: { type: 'string' }, reason: { type: 'string' } },
+    options: { ...connectionOptions, name: { type: 'string' }, reason: { type: 'string' } },
   });
   if (values.help) {
     for (const line of cohortHelp) io.out(line);
@@ -36,15 +38,19 @@ export async function cohortCommand(args: string[], io: CommandIo): Promise<numb
     throw new UsageError(`${action} needs the facility and the MRN`);
   }
   if (extra.length > 0) throw new UsageError(`unexpected arguments: "${extra.join(' ')}"`);
-  const by = requiredOption('by', values.by);
+  if (action === 'remove') requiredOption('reason', values.reason);
   const base = adminApiBase(values.url, io.env);
   const api = adminApi(base, await httpClientFor(base, values, io.env));
-  const { recordId, enrolment } = await api.setCohort(facility, mrn, {
+  const { recordId, enrolment, resolvesAlerts } = await api.setCohort(facility, mrn, {
     action,
-    by,
+    ...(values.name === undefined ? {} : { byName: values.name }),
     ...(values.reason === undefined ? {} : { reason: values.reason }),
   });
   const what = enrolment.action === 'enrol' ? 'enrolled in' : 'removed from';
-  io.out(`${facility} ${mrn} ${what} the cohort by ${enrolment.by} at ${enrolment.at} (record ${recordId})`);
+  const who = enrolment.byName === undefined ? enrolment.by : `${enrolment.byName} (${enrolment.by})`;
+  io.out(`${facility} ${mrn} ${what} the cohort by ${who} at ${enrolment.at} (record ${recordId})`);
+  for (const alert of resolvesAlerts) {
+    io.out(`  resolves ${alert.alertId} (${alert.ruleId}, ${alert.severity})`);
+  }
   return 0;
 }
