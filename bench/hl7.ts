@@ -431,7 +431,9 @@ function normaliseFigures(texts: string[], expected: ObxFields[][], roundMillis 
  * ESM, minified, the runtime's target and external modules) and times loading
  * it: median of 7 loads, each in a new Node process.
  */
-async function bundleFigures(relativeEntry: string): Promise<{ bytes: number; loadMillis: number }> {
+async function bundleFigures(
+  relativeEntry: string,
+): Promise<{ bytes: number; sdkBytes: number; loadMillis: number }> {
   const entry = fileURLToPath(new URL(relativeEntry, import.meta.url));
   const result = await build({
     entryPoints: [entry],
@@ -444,7 +446,13 @@ async function bundleFigures(relativeEntry: string): Promise<{ bytes: number; lo
     banner: { js: esmRequireBanner },
     external: externalModules,
     write: false,
+    metafile: true,
   });
+  // The AWS SDK's share (@aws-sdk/*, @smithy/*, @aws-crypto/*): what the runtime would provide if left external.
+  const inputs = Object.entries(Object.values(result.metafile.outputs)[0]?.inputs ?? {});
+  const sdkBytes = inputs
+    .filter(([file]) => /node_modules\/@(aws-sdk|smithy|aws-crypto)\//.test(file))
+    .reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
   const code = result.outputFiles[0]!.text;
   // Each load in a fresh plain Node process (as a Lambda cold start; not through this
   // process's TypeScript loader hooks), from a file so the bundle's createRequire has a real URL.
@@ -468,7 +476,7 @@ async function bundleFigures(relativeEntry: string): Promise<{ bytes: number; lo
     rmSync(folder, { recursive: true, force: true });
   }
   loads.sort((a, b) => a - b);
-  return { bytes: Buffer.byteLength(code), loadMillis: loads[3]! };
+  return { bytes: Buffer.byteLength(code), sdkBytes, loadMillis: loads[3]! };
 }
 
 export async function runHl7Bench(): Promise<void> {
@@ -488,6 +496,7 @@ export async function runHl7Bench(): Promise<void> {
     bundles.map((b) => ({
       [`bundle (esbuild, minified, ${pipelineBundleTarget}, esm)`]: b.bundle,
       'size (kB)': (b.bytes / 1000).toFixed(1),
+      'of which AWS SDK (kB)': (b.sdkBytes / 1000).toFixed(1),
       'load (ms)': b.loadMillis.toFixed(2),
     })),
   );
