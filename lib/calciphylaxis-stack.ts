@@ -249,6 +249,7 @@ export class CalciphylaxisStack extends Stack {
         rateLimit: config.capacity.ingestRequestsPerSecond,
         burstLimit: config.capacity.ingestBurstRequests,
       },
+      ackLinkRequestsPerIpPer5Minutes: config.capacity.ackLinkRequestsPerIpPer5Minutes,
     });
     // A configured base (a short custom domain) wins; with mutual TLS and none configured there are no links.
     const ackLinkBaseUrl = config.rules.ackLinkBaseUrl ?? api.ackLinkBaseUrl;
