@@ -18,7 +18,12 @@ import { Message } from 'node-hl7-client';
 import { parseRulesConfig } from '../lambdas/config/rules-config.js';
 import { readHl7 } from '../lambdas/hl7/index.js';
 import { modelMessage } from '../lambdas/messages/index.js';
-import { esmRequireBanner } from '../lib/bundling.js';
+import {
+  esmRequireBanner,
+  externalModules,
+  pipelineBundleTarget,
+  pipelineFunctionNames,
+} from '../lib/bundling.js';
 import { writeRulesConfigFile } from '../lib/config/rules-config-file.js';
 
 // ------------------------------------------------------------------ corpus
@@ -422,23 +427,32 @@ function normaliseFigures(texts: string[], expected: ObxFields[][], roundMillis 
 }
 
 /**
- * Bundles an entry as the stack does for a Lambda (esbuild, ESM, minified,
- * node22, every dependency inside) and times loading it: median of 7 loads,
- * each in a new Node process.
+ * Bundles an entry as the stack does for a Lambda (lib/bundling.ts: esbuild,
+ * ESM, minified, the runtime's target and external modules) and times loading
+ * it: median of 7 loads, each in a new Node process.
  */
-async function bundleFigures(relativeEntry: string): Promise<{ bytes: number; loadMillis: number }> {
+async function bundleFigures(
+  relativeEntry: string,
+): Promise<{ bytes: number; sdkBytes: number; loadMillis: number }> {
   const entry = fileURLToPath(new URL(relativeEntry, import.meta.url));
   const result = await build({
     entryPoints: [entry],
     bundle: true,
     minify: true,
     platform: 'node',
-    target: 'node22',
+    target: pipelineBundleTarget,
     format: 'esm',
     mainFields: ['module', 'main'],
     banner: { js: esmRequireBanner },
+    external: externalModules,
     write: false,
+    metafile: true,
   });
+  // The AWS SDK's share (@aws-sdk/*, @smithy/*, @aws-crypto/*): what the runtime would provide if left external.
+  const inputs = Object.entries(Object.values(result.metafile.outputs)[0]?.inputs ?? {});
+  const sdkBytes = inputs
+    .filter(([file]) => /node_modules\/@(aws-sdk|smithy|aws-crypto)\//.test(file))
+    .reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
   const code = result.outputFiles[0]!.text;
   // Each load in a fresh plain Node process (as a Lambda cold start; not through this
   // process's TypeScript loader hooks), from a file so the bundle's createRequire has a real URL.
@@ -462,7 +476,7 @@ async function bundleFigures(relativeEntry: string): Promise<{ bytes: number; lo
     rmSync(folder, { recursive: true, force: true });
   }
   loads.sort((a, b) => a - b);
-  return { bytes: Buffer.byteLength(code), loadMillis: loads[3]! };
+  return { bytes: Buffer.byteLength(code), sdkBytes, loadMillis: loads[3]! };
 }
 
 export async function runHl7Bench(): Promise<void> {
@@ -471,15 +485,18 @@ export async function runHl7Bench(): Promise<void> {
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const bundles = [
     { bundle: 'HL7 reader (lambdas/hl7)', ...(await bundleFigures('../lambdas/hl7/index.ts')) },
-    {
-      bundle: 'ingest Lambda (handler, core, SDK, Powertools)',
-      ...(await bundleFigures('../lambdas/handlers/ingest.ts')),
-    },
   ];
+  for (const name of pipelineFunctionNames) {
+    bundles.push({
+      bundle: `${name} Lambda (handler and what it imports)`,
+      ...(await bundleFigures(`../lambdas/handlers/${name}.ts`)),
+    });
+  }
   console.table(
     bundles.map((b) => ({
-      'bundle (esbuild, minified, node22, esm)': b.bundle,
+      [`bundle (esbuild, minified, ${pipelineBundleTarget}, esm)`]: b.bundle,
       'size (kB)': (b.bytes / 1000).toFixed(1),
+      'of which AWS SDK (kB)': (b.sdkBytes / 1000).toFixed(1),
       'load (ms)': b.loadMillis.toFixed(2),
     })),
   );

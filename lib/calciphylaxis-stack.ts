@@ -8,6 +8,7 @@
 import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ackLinkBaseUrlVariable, ackLinkSecretArnVariable } from '../lambdas/ack-links/links.js';
+import { cohortIndex, criticalAlertsIndex, openAlertsIndex } from '../lambdas/adapters/table-layout.js';
 import { escalationChainOf, escalationTopicArnsVariable } from '../lambdas/alerts/escalation.js';
 import { type HospitalConfig, rulesConfigFor } from './config/hospital-config.js';
 import { AckLinkKey } from './constructs/ack-link-key.js';
@@ -90,7 +91,6 @@ export class CalciphylaxisStack extends Stack {
         environment,
         rulesConfig,
       });
-      created.allow(encryption.useStatement());
       return created;
     };
 
@@ -107,7 +107,16 @@ export class CalciphylaxisStack extends Stack {
       reservedConcurrency: config.capacity.ingestConcurrency,
       noDeadLetterQueueReason: syncNoDlq,
     });
-    ingest.allow(...store.recordWriteStatements());
+    // acceptMessage: a transaction of Puts (message slot, records, clinical state, audit) and an
+    // Update (profile); GetItem for the clinical state and a taken slot; BatchWriteItem for the
+    // records of a message too large for one transaction. Never reads an index, never deletes.
+    ingest.allow(
+      store.tableStatement('StoreMessages', ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem']),
+      ...encryption.useStatements([
+        { service: 'dynamodb', contexts: [store.table.tableName] },
+        { service: 's3', contexts: [archive.bucket.bucketArn, archive.bucket.arnForObjects('*')] },
+      ]),
+    );
     archive.grantRawMessageWrites(ingest);
 
     const evaluate = pipelineFunction({
@@ -121,9 +130,19 @@ export class CalciphylaxisStack extends Stack {
       noDeadLetterQueueReason:
         'Invoked by the DynamoDB stream event source mapping, whose on-failure destination (an encrypted SQS queue) receives failed batches; a Lambda DLQ only applies to asynchronous invocations.',
     });
+    const allTopics = ['pages', 'notices', 'escalations'] as const;
+    // loadPatient and the merge's record reads: Query of one partition; the profile and the clinical
+    // state: GetItem; alert changes and the outbox: transaction Puts and an Update; a patient merge
+    // copies the retired MRN's records with BatchWriteItem. No index, no BatchGetItem.
     evaluate.allow(
-      ...store.readWriteStatements(),
-      paging.publishStatement(['pages', 'notices', 'escalations']),
+      store.tableStatement('EvaluatePatients', [
+        'GetItem',
+        'Query',
+        'PutItem',
+        'UpdateItem',
+        'BatchWriteItem',
+      ]),
+      paging.publishStatement(allTopics),
       ackLinkKey.readStatement(),
     );
 
@@ -138,10 +157,19 @@ export class CalciphylaxisStack extends Stack {
       noDeadLetterQueueReason:
         'Scheduled every few minutes; each run re-reads all open alerts and overdue rules, so the next run does the work of a failed one, and failures raise the sweep Errors alarm. A queue of stale sweep events would have no use.',
     });
+    // The cohort and open-alerts indexes list the work; loadPatient (Query), the profile (GetItem),
+    // alert changes and the outbox (transaction Puts and an Update); an open-alerts page cursor is
+    // checked with GetItem. Never a batch write: the sweep copies nothing.
     sweep.allow(
-      ...store.readWriteStatements(),
-      paging.publishStatement(['pages', 'notices', 'escalations']),
+      store.tableStatement('SweepPatients', ['GetItem', 'Query', 'PutItem', 'UpdateItem']),
+      store.indexQueryStatement('ListCohortAndOpenAlerts', [cohortIndex.name, openAlertsIndex.name]),
+      paging.publishStatement(allTopics),
       ackLinkKey.readStatement(),
+      ...encryption.useStatements([
+        { service: 'dynamodb', contexts: [store.table.tableName] },
+        { service: 'sns', contexts: paging.topicArns(allTopics) },
+        { service: 'secretsmanager', contexts: [ackLinkKey.secret.secretArn] },
+      ]),
     );
 
     const admin = pipelineFunction({
@@ -153,10 +181,20 @@ export class CalciphylaxisStack extends Stack {
       reservedConcurrency: 5,
       noDeadLetterQueueReason: syncNoDlq,
     });
+    // getAlert, the profile, a cursor and the clinical state: GetItem; the timeliness report's first
+    // page times: BatchGetItem; acknowledgement and enrolment: transaction Puts and Updates; the
+    // open-alerts list and the timeliness report: Query of their indexes. No table Query, no batch write.
     admin.allow(
-      ...store.readWriteStatements(),
-      ...store.criticalAlertsReadStatements(),
+      store.tableStatement('AdministerAlerts', ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem']),
+      store.indexQueryStatement('ListOpenAndCriticalAlerts', [
+        openAlertsIndex.name,
+        criticalAlertsIndex.name,
+      ]),
       paging.publishStatement(['notices']),
+      ...encryption.useStatements([
+        { service: 'dynamodb', contexts: [store.table.tableName] },
+        { service: 'sns', contexts: paging.topicArns(['notices']) },
+      ]),
     );
 
     const ackLink = pipelineFunction({
@@ -173,6 +211,11 @@ export class CalciphylaxisStack extends Stack {
       ...store.alertAcknowledgementStatements(),
       paging.publishStatement(['notices']),
       ackLinkKey.readStatement(),
+      ...encryption.useStatements([
+        { service: 'dynamodb', contexts: [store.table.tableName] },
+        { service: 'sns', contexts: paging.topicArns(['notices']) },
+        { service: 'secretsmanager', contexts: [ackLinkKey.secret.secretArn] },
+      ]),
     );
     for (const minter of [evaluate, sweep, ackLink]) {
       minter.function.addEnvironment(ackLinkSecretArnVariable, ackLinkKey.secret.secretArn);
@@ -186,6 +229,15 @@ export class CalciphylaxisStack extends Stack {
       sweep,
       sweepEveryMinutes: config.sweepEveryMinutes,
     });
+    // Lambda reads the encrypted stream and sends failed batches to the encrypted queue with this role.
+    evaluate.allow(
+      ...encryption.useStatements([
+        { service: 'dynamodb', contexts: [store.table.tableName] },
+        { service: 'sns', contexts: paging.topicArns(allTopics) },
+        { service: 'sqs', contexts: [evaluation.failedRecords.queueArn] },
+        { service: 'secretsmanager', contexts: [ackLinkKey.secret.secretArn] },
+      ]),
+    );
     const api = new Api(this, 'Api', {
       prefix,
       key,
@@ -197,6 +249,7 @@ export class CalciphylaxisStack extends Stack {
         rateLimit: config.capacity.ingestRequestsPerSecond,
         burstLimit: config.capacity.ingestBurstRequests,
       },
+      ackLinkRequestsPerIpPer5Minutes: config.capacity.ackLinkRequestsPerIpPer5Minutes,
     });
     // A configured base (a short custom domain) wins; with mutual TLS and none configured there are no links.
     const ackLinkBaseUrl = config.rules.ackLinkBaseUrl ?? api.ackLinkBaseUrl;

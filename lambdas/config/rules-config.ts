@@ -1,21 +1,15 @@
 /**
  * Per-hospital rule configuration: the numbers clinical-rules.md marks
  * "local default", code maps, the cohort code list, escalation timing and how
- * much PHI a page may carry. Validated with zod; a bad value fails with a
- * message naming the key. Pure: no AWS import.
+ * much PHI a page may carry. Validated with zod at synth, in the local stack
+ * and in tests; a bad value fails with a message naming the key. The
+ * functions read the validated result without zod (rules-config-shape.ts).
+ * Pure: no AWS import.
  */
 import { z } from 'zod';
+import { analyteNames, ConfigError } from './rules-config-shape.js';
 
-export const analyteNames = [
-  'calcium',
-  'phosphate',
-  'pth',
-  'crp',
-  'hemoglobin',
-  'bicarbonate',
-  'inr',
-  'dialysateCalcium',
-] as const;
+export { analyteNames, ConfigError };
 
 const positiveInt = z.number().int().positive();
 const positiveNumber = z.number().positive();
@@ -183,17 +177,6 @@ export const rulesConfigSchema = z
 
 export type RulesConfig = z.output<typeof rulesConfigSchema>;
 export type RulesConfigInput = z.input<typeof rulesConfigSchema>;
-
-/** A configuration problem, naming the key (`crpRising.ratio: ...`) and where it came from. */
-export class ConfigError extends Error {
-  constructor(
-    message: string,
-    readonly issues: readonly string[],
-  ) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
 
 /** Formats zod issues as `key.path: message` lines. */
 export function describeIssues(error: z.ZodError): string[] {

@@ -10,8 +10,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { ConfigError, parseRulesConfig, type RulesConfig } from '../config/rules-config.js';
+import type { RulesConfig } from '../config/rules-config.js';
 import { rulesConfigFileName, rulesConfigFileVariable } from '../config/rules-config-file.js';
+import { ConfigError, checkRulesConfigShape } from '../config/rules-config-shape.js';
 
 export const metricsNamespace = 'CalciphylaxisAlerting';
 
@@ -28,7 +29,10 @@ export function rulesConfigPath(): string {
   );
 }
 
-/** Reads and validates a rules file; a problem names the file (and the key, for a bad value). */
+/**
+ * Reads the rules file synth validated and wrote (no zod in the bundle: only its shape is
+ * checked here); a problem names the file (and the key).
+ */
 export function readRulesConfigFile(path: string): RulesConfig {
   let text: string;
   try {
@@ -46,7 +50,7 @@ export function readRulesConfigFile(path: string): RulesConfig {
   } catch {
     throw new ConfigError(`${path}: the rules configuration is not valid JSON`, ['(file): not valid JSON']);
   }
-  return parseRulesConfig(json, path);
+  return checkRulesConfigShape(json, path);
 }
 
 let rulesConfig: RulesConfig | undefined;

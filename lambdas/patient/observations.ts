@@ -4,7 +4,7 @@
  * earlier one (a `C` correction keeps the original's place in time); `X`/`D`/`W` retract every
  * stored result with the same filler number and OBX-3.
  */
-import { analyteNames } from '../config/rules-config.js';
+import { analyteNames } from '../config/rules-config-shape.js';
 import type { Analyte, StoredRecord } from '../domain/records.js';
 import type { ObservationEntry, ObservationHistory, RemovedObservation } from './patient-state.js';
 import { instantMs } from './time.js';

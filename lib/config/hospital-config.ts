@@ -139,6 +139,15 @@ const capacity = z
       .describe(
         'Reserved concurrency of the evaluate function: at least the stream shards × the event source parallelization factor, or the stream falls behind.',
       ),
+    ackLinkRequestsPerIpPer5Minutes: z
+      .number()
+      .int()
+      .min(10)
+      .max(10_000)
+      .default(100)
+      .describe(
+        'Tap-to-acknowledge links (/a/{token}): requests one IP address may make in 5 minutes before the web ACL blocks it (WAF rate-based rule; 10 is the WAF minimum). A ward behind one NAT address taps a few links an hour.',
+      ),
   })
   .strict();
 

@@ -3,10 +3,13 @@
  * (SigV4) auth, and the tap-to-acknowledge route `GET|POST /a/{token}`, the
  * only unauthenticated one: the token in the path is the credential (an
  * HMAC-signed, expiring capability for one alert), and those two methods
- * have their own, low throttle. Request validation, stage throttling,
- * KMS-encrypted access logs, ERROR-level execution logs without data tracing
- * (no PHI in logs) and X-Ray everywhere. A resource policy lets only the
- * configured sender roles post HL7; an optional custom domain adds mutual TLS.
+ * have their own, low throttle and a per-IP rate limit (a WAF web ACL).
+ * Request validation, stage throttling, KMS-encrypted access logs that record
+ * the route (`/a/{token}`), never the path (the token is a credential),
+ * ERROR-level execution logs without data tracing (no PHI in logs; none at all
+ * for the ack route), and no API Gateway X-Ray tracing (it records the full
+ * URL; the functions keep theirs). A resource policy lets only the configured
+ * sender roles post HL7; an optional custom domain adds mutual TLS.
  *
  * Body size: API Gateway refuses bodies over 10 MB, and Lambda events over
  * 6 MB, which the body reaches base64-encoded (4/3 larger); the ingest
@@ -21,6 +24,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import type { HospitalConfig } from '../config/hospital-config.js';
 import type { PipelineFunction } from './pipeline-function.js';
@@ -36,6 +40,8 @@ export interface ApiProps {
   senders: HospitalConfig['senders'];
   /** Stage-wide steady rate and burst (hospital `capacity.ingestRequestsPerSecond` / `ingestBurstRequests`). */
   throttling: { rateLimit: number; burstLimit: number };
+  /** Ack-route requests one IP may make per 5 minutes (hospital `capacity.ackLinkRequestsPerIpPer5Minutes`). */
+  ackLinkRequestsPerIpPer5Minutes: number;
 }
 
 export const stageName = 'v1';
@@ -55,6 +61,16 @@ const ackRouteResources = ['execute-api:/*/GET/a/*', 'execute-api:/*/POST/a/*'];
 
 /** The ack route path (`/a/{token}`); links are `<stage URL>/a/<token>`. */
 export const ackRoutePath = '/a/{token}';
+
+/**
+ * The ack route as WAF sees the request path: `/v1/a/<token>` on the
+ * execute-api endpoint, `/a/<token>` (or under a base path) on a custom
+ * domain. Anchored so that admin paths (`/patients/a/...`) do not count.
+ */
+export const ackRoutePathPattern = '^(/[^/]+)*/a/[^/]+/?$';
+
+/** WAF's rate-based window: requests are counted per IP over 5 minutes. */
+const rateWindowSeconds = 300;
 
 export class Api extends Construct {
   readonly restApi: apigw.RestApi;
@@ -116,18 +132,23 @@ export class Api extends Construct {
         loggingLevel: apigw.MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
         metricsEnabled: true,
-        tracingEnabled: true,
+        // X-Ray tracing of a stage records each request's full URL, the ack token with it, and is
+        // a stage setting (no per-method switch). Off; the functions still trace (Tracing: Active),
+        // and their segments carry no URL.
+        tracingEnabled: false,
         // Above a lab feed's pace, within what the ingest function's reserved concurrency can take.
         throttlingRateLimit: props.throttling.rateLimit,
         throttlingBurstLimit: props.throttling.burstLimit,
-        // A method setting replaces the stage's for that method: logging and metrics are repeated here.
+        // A method setting replaces the stage's for that method. No execution logs for the ack
+        // route: their error lines can carry the request path, the token with it. The access log
+        // (the route, never the path) and the function's log say what happened.
         methodOptions: Object.fromEntries(
           ['GET', 'POST'].map((method) => [
             `${ackRoutePath}/${method}`,
             {
               throttlingRateLimit: ackRouteThrottling.rateLimit,
               throttlingBurstLimit: ackRouteThrottling.burstLimit,
-              loggingLevel: apigw.MethodLoggingLevel.ERROR,
+              loggingLevel: apigw.MethodLoggingLevel.OFF,
               dataTraceEnabled: false,
               metricsEnabled: true,
             },
@@ -146,6 +167,7 @@ export class Api extends Construct {
     this.restApi.deploymentStage.node.addDependency(executionLogs);
 
     this.addRoutes(props);
+    this.limitAckRequestsPerIp(props);
 
     if (mtls) {
       this.domain = new apigw.DomainName(this, 'MtlsDomain', {
@@ -188,6 +210,86 @@ export class Api extends Construct {
     this.acknowledgeFindings();
   }
 
+  /**
+   * A web ACL on the stage whose one rule blocks an IP address that opens or
+   * posts more than the configured number of ack links in 5 minutes: the
+   * stage throttle is shared by everyone, so without it one client could
+   * keep every clinician's tap from getting through. Other routes are not
+   * counted (IAM-signed callers). No sampled requests: they would keep the
+   * URI, and with it the token, for hours in the console.
+   */
+  private limitAckRequestsPerIp(props: ApiProps): void {
+    const visibility = (metricName: string) => ({
+      cloudWatchMetricsEnabled: true,
+      metricName,
+      sampledRequestsEnabled: false,
+    });
+    const ackRoute = new wafv2.CfnRegexPatternSet(this, 'AckRoutePath', {
+      name: `${props.prefix}-ack-route`,
+      scope: 'REGIONAL',
+      description: 'The tap-to-acknowledge route, with or without a stage or base path',
+      regularExpressionList: [ackRoutePathPattern],
+    });
+    const webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
+      name: `${props.prefix}-api`,
+      description: 'Per-IP rate limit on the tap-to-acknowledge route',
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: visibility(`${props.prefix}-api`),
+      rules: [
+        {
+          name: 'AckLinkRequestsPerIp',
+          priority: 0,
+          action: { block: {} },
+          visibilityConfig: visibility(`${props.prefix}-ack-link-requests-per-ip`),
+          statement: {
+            rateBasedStatement: {
+              aggregateKeyType: 'IP',
+              limit: props.ackLinkRequestsPerIpPer5Minutes,
+              evaluationWindowSec: rateWindowSeconds,
+              scopeDownStatement: {
+                regexPatternSetReferenceStatement: {
+                  arn: ackRoute.attrArn,
+                  fieldToMatch: { uriPath: {} },
+                  textTransformations: [{ priority: 0, type: 'NONE' }],
+                },
+              },
+            },
+          },
+        },
+      ],
+    });
+    // Blocked requests only, with the path and the Referer (both can hold the token) redacted.
+    const wafLogs = new logs.LogGroup(this, 'WafLogs', {
+      logGroupName: `aws-waf-logs-${props.prefix}-api`,
+      encryptionKey: props.key,
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const { partition, region, account } = Stack.of(this);
+    new wafv2.CfnLoggingConfiguration(this, 'WebAclLogging', {
+      resourceArn: webAcl.attrArn,
+      // WAF wants the log group ARN without the `:*` suffix CloudFormation's Arn carries.
+      logDestinationConfigs: [`arn:${partition}:logs:${region}:${account}:log-group:${wafLogs.logGroupName}`],
+      redactedFields: [{ uriPath: {} }, { singleHeader: { Name: 'referer' } }],
+      loggingFilter: {
+        DefaultBehavior: 'DROP',
+        Filters: [
+          {
+            Behavior: 'KEEP',
+            Requirement: 'MEETS_ANY',
+            Conditions: [{ ActionCondition: { Action: 'BLOCK' } }],
+          },
+        ],
+      },
+    });
+    const association = new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
+      resourceArn: this.restApi.deploymentStage.stageArn,
+      webAclArn: webAcl.attrArn,
+    });
+    association.node.addDependency(this.restApi.deploymentStage);
+  }
+
   private addRoutes(props: ApiProps): void {
     const { iamMethods, ackMethods } = this.addMethods(props);
     const iamReason =
@@ -196,7 +298,7 @@ export class Api extends Construct {
       Validations.of(method).acknowledge({ id: 'AwsSolutions-COG4', reason: iamReason });
     }
     const publicReason =
-      "The tap-to-acknowledge link is opened from an SMS or e-mail on a clinician's phone, which holds no AWS credentials or user-pool session. The token in the path is the credential: HMAC-SHA256-signed (128-bit tag), encrypted, bound to one alert and expiring; a request without a valid token changes nothing and learns nothing. These two methods are throttled far below the stage, the function has low reserved concurrency, and GET never acknowledges.";
+      "The tap-to-acknowledge link is opened from an SMS or e-mail on a clinician's phone, which holds no AWS credentials or user-pool session. The token in the path is the credential: HMAC-SHA256-signed (128-bit tag), encrypted, bound to one alert and expiring; a request without a valid token changes nothing and learns nothing. These two methods are throttled far below the stage and rate-limited per IP by the web ACL, the function has low reserved concurrency, and GET never acknowledges.";
     for (const method of ackMethods) {
       const checks = Validations.of(method);
       checks.acknowledge({ id: 'AwsSolutions-APIG4', reason: publicReason });
@@ -271,9 +373,9 @@ export class Api extends Construct {
     });
     const stage = Validations.of(this.restApi.deploymentStage);
     stage.acknowledge({
-      id: 'AwsSolutions-APIG3',
+      id: 'HIPAA.Security-APIGWXrayEnabled',
       reason:
-        'Every route but the ack link requires a SigV4 signature, checked by API Gateway before any code runs; the ack link requires a signed token checked before anything is read, and has its own low throttle; the stage is throttled. AWS managed WAF rule sets treat HL7 as web traffic and would block legitimate messages (SizeRestrictions_BODY stops bodies over 8 KB; pipes and carets trip injection rules). A hospital that mandates WAF can associate its web ACL with the stage.',
+        'API Gateway X-Ray tracing is a stage setting and records each request URL; on the ack route the URL holds the token, a credential for acknowledging a critical alert. Off on purpose; every function is traced (Tracing: Active), and a function segment carries no URL.',
     });
     stage.acknowledge({
       id: 'HIPAA.Security-APIGWCacheEnabledAndEncrypted',

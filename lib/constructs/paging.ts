@@ -99,15 +99,19 @@ export class Paging extends Construct {
     );
   }
 
+  /** The ARNs of the named topics; `escalations` means every level of the chain. */
+  topicArns(names: readonly Topic[]): string[] {
+    return names
+      .flatMap((name) => (name === 'escalations' ? this.escalationTopics : [this.topics[name]]))
+      .map((created) => created.topicArn);
+  }
+
   /** Publish to the named topics only; `escalations` means every level of the chain. */
   publishStatement(names: readonly Topic[]): iam.PolicyStatement {
-    const topics = names.flatMap((name) =>
-      name === 'escalations' ? this.escalationTopics : [this.topics[name]],
-    );
     return new iam.PolicyStatement({
       sid: `Publish${names.map(capitalize).join('')}`,
       actions: ['sns:Publish'],
-      resources: topics.map((created) => created.topicArn),
+      resources: this.topicArns(names),
     });
   }
 }

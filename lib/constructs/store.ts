@@ -22,6 +22,62 @@ import {
   ttlAttribute,
 } from '../../lambdas/adapters/table-layout.js';
 
+/** The item actions a function may be granted on the table (never DeleteItem or Scan). */
+export type TableAction =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'Query'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'BatchWriteItem'
+  | 'ConditionCheckItem';
+
+export type IndexName =
+  | typeof openAlertsIndex.name
+  | typeof cohortIndex.name
+  | typeof criticalAlertsIndex.name;
+
+/**
+ * Every top-level attribute the acknowledgement writes: the alert slot and
+ * episode items (store-items alertItem, alertEpisodeItem, with their index
+ * attributes), the audit event (auditItem), the outbox entry (outboxItem),
+ * the sent mark and the outbox entry's sent update (alert-store
+ * completeNotification). tests/adapters/ack-link-writes.test.ts records what
+ * an acknowledgement really sends and fails on any name missing here.
+ */
+export const alertItemAttributes = [
+  keyAttributes.partition,
+  keyAttributes.sort,
+  'itemType',
+  'alertId',
+  'ruleId',
+  'state',
+  'severity',
+  'version',
+  'openedAt',
+  'alert',
+  'alertPk',
+  'alertSk',
+  openAlertsIndex.partitionKey,
+  openAlertsIndex.sortKey,
+  criticalAlertsIndex.partitionKey,
+  criticalAlertsIndex.sortKey,
+  'at',
+  'from',
+  'to',
+  'reason',
+  'by',
+  'status',
+  'notificationId',
+  'topic',
+  'queuedAt',
+  'position',
+  'notification',
+  'sentAt',
+  'messageId',
+  ttlAttribute,
+] as const;
+
 export interface StoreProps {
   key: kms.IKey;
   /** Prefix of the backup vault and plan names. */
@@ -92,84 +148,70 @@ export class Store extends Construct {
     });
   }
 
-  /** Ingest: store parsed records, profiles and duplicate marks; no reads, no deletes. */
-  recordWriteStatements(): iam.PolicyStatement[] {
-    return [
-      new iam.PolicyStatement({
-        sid: 'WriteRecords',
-        actions: [
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:BatchWriteItem',
-          'dynamodb:ConditionCheckItem',
-        ],
-        resources: [this.table.tableArn],
-      }),
-    ];
-  }
-
   /**
-   * Evaluate, sweep and admin: read history and alerts (table and the two
-   * indexes), write alert state and audit. No function may delete or scan:
-   * audit events are never deleted, and duplicate marks expire by TTL.
+   * Item actions on the table itself (no index), for the actions a function's
+   * adapters send. A transaction's Put, Update and ConditionCheck are
+   * authorised as PutItem, UpdateItem and ConditionCheckItem (there is no
+   * TransactWriteItems action), a Get as GetItem.
    */
-  readWriteStatements(): iam.PolicyStatement[] {
-    return [
-      new iam.PolicyStatement({
-        sid: 'ReadWriteAlertState',
-        actions: [
-          'dynamodb:GetItem',
-          'dynamodb:BatchGetItem',
-          'dynamodb:Query',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:BatchWriteItem',
-          'dynamodb:ConditionCheckItem',
-        ],
-        resources: [this.table.tableArn],
-      }),
-      new iam.PolicyStatement({
-        sid: 'QueryIndexes',
-        actions: ['dynamodb:Query'],
-        resources: [openAlertsIndex.name, cohortIndex.name].map(
-          (name) => `${this.table.tableArn}/index/${name}`,
-        ),
-      }),
-    ];
+  tableStatement(sid: string, actions: readonly TableAction[]): iam.PolicyStatement {
+    return new iam.PolicyStatement({
+      sid,
+      actions: actions.map((action) => `dynamodb:${action}`),
+      resources: [this.table.tableArn],
+    });
+  }
+
+  /** Query on the named sparse indexes only (each index is its own resource). */
+  indexQueryStatement(sid: string, indexes: readonly IndexName[]): iam.PolicyStatement {
+    return new iam.PolicyStatement({
+      sid,
+      actions: ['dynamodb:Query'],
+      resources: indexes.map((name) => `${this.table.tableArn}/index/${name}`),
+    });
   }
 
   /**
-   * Admin, for the timeliness report: query the `criticalAlerts` index (every
-   * critical alert by the month it opened). No other function reads it.
-   */
-  criticalAlertsReadStatements(): iam.PolicyStatement[] {
-    return [
-      new iam.PolicyStatement({
-        sid: 'QueryCriticalAlerts',
-        actions: ['dynamodb:Query'],
-        resources: [`${this.table.tableArn}/index/${criticalAlertsIndex.name}`],
-      }),
-    ];
-  }
-
-  /**
-   * The ack-link function: find an alert by id (the ALERTID# pointer, then
-   * the alert in its patient partition, the profile where pagePhi is full)
-   * and write the acknowledged alert, its audit event and the outbox entry
-   * of its notice (transaction Puts), then mark the notice sent (an Update of
-   * the outbox entry). Items only, no index, no query, and only in patient
-   * and alert-id partitions (not the duplicate marks).
+   * The ack-link function: find an alert by id (the ALERTID# episode item,
+   * the slot of an older pointer-only episode, the profile where pagePhi is
+   * full), then acknowledge it in one transaction (Puts of the patient's
+   * alert slot, the episode item, the audit event and the notice's outbox
+   * entry) and mark the notice sent (an Update of the outbox entry and a Put
+   * of the sent mark, one transaction).
+   *
+   * IAM cannot condition on a sort key, so "alert items only" is enforced as
+   * far as IAM reaches: partitions `ALERTID#*` and `PATIENT#*` only
+   * (`dynamodb:LeadingKeys`: not the duplicate marks or audit of messages),
+   * writes only inside a transaction (`dynamodb:EnclosingOperation`), and
+   * only with the attribute names of alert, episode, audit and notification
+   * items (`dynamodb:Attributes`): it cannot write a result, an order, an
+   * enrolment, a profile field or the clinical state. No delete, batch,
+   * query or scan. What remains: a Put of an alert-shaped item could replace
+   * another item of a patient partition; the token check in the code is what
+   * stops that, and only a separate partition for alert items would let IAM
+   * stop it too.
    */
   alertAcknowledgementStatements(): iam.PolicyStatement[] {
+    const partitions = {
+      'ForAllValues:StringLike': {
+        'dynamodb:LeadingKeys': [alertIdPk('*'), patientPk({ namespace: '*', mrn: '*' })],
+      },
+    };
     return [
       new iam.PolicyStatement({
+        sid: 'ReadAlerts',
+        actions: ['dynamodb:GetItem'],
+        resources: [this.table.tableArn],
+        conditions: partitions,
+      }),
+      new iam.PolicyStatement({
         sid: 'AcknowledgeAlerts',
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
         resources: [this.table.tableArn],
         conditions: {
-          'ForAllValues:StringLike': {
-            'dynamodb:LeadingKeys': [alertIdPk('*'), patientPk({ namespace: '*', mrn: '*' })],
-          },
+          ...partitions,
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...alertItemAttributes] },
+          'ForAnyValue:StringEquals': { 'dynamodb:EnclosingOperation': ['TransactWriteItems'] },
         },
       }),
     ];

@@ -21,6 +21,7 @@ const capacity = {
   ingestBurstRequests: 120,
   ingestConcurrency: 130,
   evaluateConcurrency: 17,
+  ackLinkRequestsPerIpPer5Minutes: 100,
 };
 
 let example: HospitalConfig;
@@ -63,6 +64,7 @@ describe('capacity caps from the hospital file', () => {
       ingestBurstRequests: 50,
       ingestConcurrency: 50,
       evaluateConcurrency: 10,
+      ackLinkRequestsPerIpPer5Minutes: 100,
     });
   });
 
