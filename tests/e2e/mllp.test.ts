@@ -4,8 +4,15 @@
  * MLLP client written elsewhere, and by raw sockets. Same ACKs, same
  * notifications, duplicates recognised across both doors.
  */
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client, type InboundResponse, Message } from 'node-hl7-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHttpClient } from '../../bin/cli/http.js';
+import { startRelay } from '../../bin/mllp/relay.js';
+import { Spool } from '../../bin/mllp/spool.js';
 import { maxMessageBytesLimit } from '../../lambdas/hl7/index.js';
 import corpus from '../fixtures/hl7/corpus-cases.json' with { type: 'json' };
 import { framed, msa, rawPeer } from '../mllp/support.js';
@@ -178,4 +185,44 @@ describe('MLLP on the local stack, raw sockets', () => {
     expect(elapsedMs).toBeLessThan(110_000);
     for (const peer of peers) peer.end();
   }, 120_000);
+});
+
+describe('the relay in front of the local stack', () => {
+  it("answers with the stack's ACK, and a spooled message the stack already has is a duplicate: no second page", async () => {
+    const mrn = newMrn();
+    expect((await harness.post(calciphylaxisDiagnosis(mrn))).status).toBe(200);
+    const result = calciumResult(mrn, '7.0');
+    expect((await harness.post(result)).status).toBe(200);
+    await harness.waitFor(() =>
+      harness.notificationsFor(mrn).some((n) => n.body.ruleId === 'CALCIUM_CRITICAL_LOW'),
+    );
+
+    // As after a relay stopped between the stack storing a spooled message and the relay removing it.
+    const folder = mkdtempSync(join(tmpdir(), 'relay-e2e-'));
+    new Spool(folder).add(Buffer.from(result));
+    const relay = await startRelay({
+      listen: { port: 0 },
+      target: new URL(harness.stack.ingestUrl),
+      client: createHttpClient({ timeoutMs: 5000 }),
+      spoolFolder: folder,
+      retryIntervalMs: 100,
+    });
+    try {
+      await harness.waitFor(() => relay.spooled() === 0);
+      const peer = await rawPeer(relay.port);
+      const unknownType = calciumResult(newMrn(), '9.0').replace('ORU^R01^ORU_R01', 'ZZZ^Z01');
+      peer.write(framed(unknownType));
+      const [ack] = await peer.acks(1);
+      expect(verdict(ack!)).toBe(verdict((await harness.post(unknownType)).ack));
+      expect(msa(ack!).code).toBe('AR');
+      peer.end();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(
+        harness.notificationsFor(mrn).filter((n) => n.body.ruleId === 'CALCIUM_CRITICAL_LOW'),
+      ).toHaveLength(1);
+    } finally {
+      await relay.stop();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
