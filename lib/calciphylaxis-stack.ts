@@ -15,6 +15,7 @@ import { Api } from './constructs/api.js';
 import { Archive } from './constructs/archive.js';
 import { Encryption } from './constructs/encryption.js';
 import { Evaluation } from './constructs/evaluation.js';
+import { MllpListener } from './constructs/mllp-listener.js';
 import { Operations } from './constructs/operations.js';
 import { Paging } from './constructs/paging.js';
 import {
@@ -205,7 +206,7 @@ export class CalciphylaxisStack extends Stack {
         minter.function.addEnvironment(ackLinkBaseUrlVariable, ackLinkBaseUrl);
       }
     }
-    new Operations(this, 'Operations', {
+    const operations = new Operations(this, 'Operations', {
       prefix,
       key,
       alarmEmail: config.alarmEmail,
@@ -219,6 +220,19 @@ export class CalciphylaxisStack extends Stack {
       clinicalTopics: paging.allTopics(),
       feedSilenceMinutes: config.feedSilenceMinutes,
     });
+    if (config.mllp !== undefined) {
+      new MllpListener(this, 'Mllp', {
+        prefix,
+        key,
+        config: config.mllp,
+        environment,
+        rulesConfig,
+        store,
+        archive,
+        keyStatement: encryption.useStatement(),
+        alarmTopic: operations.topic,
+      });
+    }
 
     const output = (id: string, value: string, description: string) =>
       new CfnOutput(this, id, { value, description });

@@ -26,16 +26,10 @@
  * - a peer outside the allowed ranges: the connection is closed on accept,
  *   before any byte (or TLS handshake) is read.
  */
-import {
-  BlockList,
-  createServer as createTcpServer,
-  isIPv4,
-  isIPv6,
-  type Server,
-  type Socket,
-} from 'node:net';
+import { BlockList, createServer as createTcpServer, isIPv4, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { buildAck, errorCodes, readHl7 } from '../../lambdas/hl7/index.js';
+import { parseCidr } from '../../lambdas/mllp/cidr.js';
 import { frame, MllpDecoder } from '../../lambdas/mllp/framing.js';
 
 export interface MllpPeer {
@@ -89,15 +83,11 @@ export interface MllpListener {
 export function allowList(cidrs: readonly string[]): BlockList {
   const list = new BlockList();
   for (const cidr of cidrs) {
-    const [address, prefixText] = cidr.split('/');
-    const family =
-      address !== undefined && isIPv4(address) ? 'ipv4' : address && isIPv6(address) ? 'ipv6' : '';
-    const prefix = prefixText === undefined ? (family === 'ipv4' ? 32 : 128) : Number(prefixText);
-    const maxPrefix = family === 'ipv4' ? 32 : 128;
-    if (family === '' || !Number.isInteger(prefix) || prefix < 0 || prefix > maxPrefix) {
+    const range = parseCidr(cidr);
+    if (range === undefined) {
       throw new Error(`allowed sender range "${cidr}" is not an IPv4 or IPv6 CIDR (e.g. 10.20.0.0/16)`);
     }
-    list.addSubnet(address!, prefix, family);
+    list.addSubnet(range.address, range.prefix, range.family);
   }
   return list;
 }
