@@ -126,6 +126,15 @@ describe('MLLP listener: framing', () => {
     expect(msa((await peer.acks(1))[0]!)).toEqual({ code: 'AR', controlId: '' });
   });
 
+  it('still answers every message when the sender closes its side right after sending, then closes', async () => {
+    const { listener } = await start();
+    const peer = await rawPeer(listener.port);
+    peer.write(framed(message('LAST-1')) + framed(message('LAST-2')));
+    peer.end();
+    expect((await peer.acks(2)).map((ack) => msa(ack).controlId)).toEqual(['LAST-1', 'LAST-2']);
+    await peer.closed;
+  });
+
   it('answers AE when answering fails, and keeps the connection for the retry', async () => {
     let fail = true;
     const { listener, logs } = await start({
