@@ -53,7 +53,7 @@ export interface MllpListenerOptions {
   idleTimeoutMs?: number;
   /** Default 30 s. */
   endBlockTimeoutMs?: number;
-  /** Default 200; more are refused by the operating system's accept queue. */
+  /** Default 64: with a frame of at most maxMessageBytes + 1 held per connection, 64 x 4 MiB bounds the buffers at 256 MiB. More are closed on accept. */
   maxConnections?: number;
   /** Framing and connection outcomes (ids and counts only). */
   log?: (event: MllpLogEvent) => void;
@@ -206,7 +206,7 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
   const server: Server = options.tls
     ? createTlsServer({ cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' }, serve)
     : createTcpServer(serve);
-  server.maxConnections = options.maxConnections ?? 200;
+  server.maxConnections = options.maxConnections ?? 64;
   // 'connection' is the raw TCP socket (before any TLS handshake): the allow-list applies there.
   server.prependListener('connection', (socket: Socket) => {
     const remoteAddress = socket.remoteAddress ?? '';
