@@ -8,6 +8,7 @@ import { runHl7Bench } from './hl7.js';
 import { run as runItemSizes } from './item-sizes.js';
 import { run as runLatencyBench } from './latency.js';
 import { run as runLoadBench } from './load.js';
+import { run as runMllpBench } from './mllp.js';
 import { run as runRulesBench } from './rules.js';
 
 interface Bench {
@@ -22,6 +23,7 @@ const benches: Bench[] = [
   { name: 'rules', run: runRulesBench },
   { name: 'latency', run: runLatencyBench },
   { name: 'load', run: runLoadBench, onlyByName: true },
+  { name: 'mllp', run: runMllpBench },
   { name: 'sizes', run: runItemSizes, onlyByName: true },
 ];
 

@@ -1,9 +1,9 @@
 /**
  * `npm start`: the whole pipeline on this machine. DynamoDB Local and the
  * SNS/SQS/S3 emulator, the table, topics and bucket, POST /hl7 and the admin
- * routes on 127.0.0.1:4080, the stream driving evaluation, the sweep every
- * minute, and one line per notification as it is published. Ctrl-C stops
- * everything it started.
+ * routes on 127.0.0.1:4080, HL7 over MLLP on 127.0.0.1:2575 (MLLP_PORT), the
+ * stream driving evaluation, the sweep every minute, and one line per
+ * notification as it is published. Ctrl-C stops everything it started.
  *
  *   npm start                      data kept in .local/dynamodb (the stream's position in
  *                                  .local/stream-checkpoints.json)
@@ -67,6 +67,7 @@ async function main(): Promise<void> {
       '',
       'Calciphylaxis alerting is running locally.',
       `  HL7 ingest      POST ${stack.ingestUrl}`,
+      `  HL7 over MLLP   ${stack.mllp.host}:${stack.mllp.port} (VT message FS CR, ACK on the same connection)`,
       `  admin API       GET ${stack.apiUrl}/alerts, POST ${stack.apiUrl}/alerts/{id}/ack,`,
       `                  POST ${stack.apiUrl}/patients/{facility}/{mrn}/cohort, GET ${stack.apiUrl}/reports/timeliness`,
       `  ack links       ${stack.apiUrl}/a/{token} (open the link printed with a critical page)`,

@@ -16,6 +16,7 @@ import { Api } from './constructs/api.js';
 import { Archive } from './constructs/archive.js';
 import { Encryption } from './constructs/encryption.js';
 import { Evaluation } from './constructs/evaluation.js';
+import { MllpListener } from './constructs/mllp-listener.js';
 import { Operations } from './constructs/operations.js';
 import { Paging } from './constructs/paging.js';
 import {
@@ -110,13 +111,14 @@ export class CalciphylaxisStack extends Stack {
     // acceptMessage: a transaction of Puts (message slot, records, clinical state, audit) and an
     // Update (profile); GetItem for the clinical state and a taken slot; BatchWriteItem for the
     // records of a message too large for one transaction. Never reads an index, never deletes.
-    ingest.allow(
+    const ingestStatements = [
       store.tableStatement('StoreMessages', ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem']),
       ...encryption.useStatements([
         { service: 'dynamodb', contexts: [store.table.tableName] },
         { service: 's3', contexts: [archive.bucket.bucketArn, archive.bucket.arnForObjects('*')] },
       ]),
-    );
+    ];
+    ingest.allow(...ingestStatements);
     archive.grantRawMessageWrites(ingest);
 
     const evaluate = pipelineFunction({
@@ -258,7 +260,7 @@ export class CalciphylaxisStack extends Stack {
         minter.function.addEnvironment(ackLinkBaseUrlVariable, ackLinkBaseUrl);
       }
     }
-    new Operations(this, 'Operations', {
+    const operations = new Operations(this, 'Operations', {
       prefix,
       key,
       alarmEmail: config.alarmEmail,
@@ -272,6 +274,18 @@ export class CalciphylaxisStack extends Stack {
       clinicalTopics: paging.allTopics(),
       feedSilenceMinutes: config.feedSilenceMinutes,
     });
+    if (config.mllp !== undefined) {
+      new MllpListener(this, 'Mllp', {
+        prefix,
+        key,
+        config: config.mllp,
+        environment,
+        rulesConfig,
+        archive,
+        ingestStatements,
+        alarmTopic: operations.topic,
+      });
+    }
 
     const output = (id: string, value: string, description: string) =>
       new CfnOutput(this, id, { value, description });

@@ -1,6 +1,7 @@
 /**
  * The pipeline on local services, through the same handler code that runs in
  * Lambda: an API Gateway stand-in for POST /hl7 and the admin routes, the
+ * MLLP listener answering with the same ingest, the
  * table stream polled into the evaluate handler (the CDK event source's
  * filter, batch size and partial-failure handling), and the sweep on a timer.
  * The handlers learn where everything is from the environment only.
@@ -13,6 +14,7 @@ import { rulesConfigFileVariable } from '../../lambdas/config/rules-config-file.
 import { loadHospitalConfig, rulesConfigFor } from '../../lib/config/hospital-config.js';
 import { writeRulesConfigFile } from '../../lib/config/rules-config-file.js';
 import { failedBatchQueue, type StreamFailureRecord } from '../cli/failed-batches.js';
+import { startMllpListener } from '../mllp/listener.js';
 import { type CallerIdentity, type ProxyHandler, route, startApiServer } from './api-server.js';
 import { fileCheckpoints } from './stream-checkpoints.js';
 import { type StreamDeliveryFailure, startStreamPoller } from './stream-poller.js';
@@ -24,6 +26,8 @@ export interface LocalStackOptions {
   hospitalId?: string;
   /** Default INGEST_PORT, else 4080; 0 for a free port. */
   ingestPort?: number;
+  /** The MLLP listener's port: default MLLP_PORT, else 2575; a free one when ingestPort is 0 (tests run several stacks). */
+  mllpPort?: number;
   /** How often the sweep runs; 0 turns it off (tests run it by hand). Default 60 s. */
   sweepIntervalMs?: number;
   /** Where the stream poller starts on the shards open now (default TRIM_HORIZON: nothing is skipped). */
@@ -45,6 +49,8 @@ export interface LocalStackOptions {
 export interface LocalStack {
   ingestUrl: string;
   apiUrl: string;
+  /** The MLLP door: the same ingest, answered on the connection. */
+  mllp: { host: string; port: number };
   /** Runs the sweep handler once now. */
   sweep(): Promise<unknown>;
   stop(): Promise<void>;
@@ -166,6 +172,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     import('../../lambdas/handlers/ack-link.js'),
   ]);
   handlers = { ingest: ingest.handler, admin: admin.handler, ackLink: ackLink.handler };
+  const mllp = await startMllpListener({
+    port: options.mllpPort ?? (options.ingestPort === 0 ? 0 : Number(process.env.MLLP_PORT ?? 2575)),
+    maxMessageBytes: ingest.maxMessageBytes,
+    answer: async (content) => (await ingest.ingestBody(content)).ack,
+  });
 
   const queueUrl = options.environment.FAILED_STREAM_RECORDS_QUEUE_URL;
   const failedBatches = queueUrl === undefined || queueUrl === '' ? undefined : failedBatchQueue(queueUrl);
@@ -195,10 +206,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   return {
     ingestUrl: `${api.url}/hl7`,
     apiUrl: api.url,
+    mllp: { host: mllp.host, port: mllp.port },
     sweep: runSweep,
     async stop() {
       if (timer !== undefined) clearInterval(timer);
-      await Promise.allSettled([api.stop(), poller.stop()]);
+      await Promise.allSettled([api.stop(), mllp.stop(), poller.stop()]);
       rmSync(rulesFolder, { recursive: true, force: true });
     },
   };

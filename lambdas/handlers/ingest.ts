@@ -1,7 +1,8 @@
 /**
  * POST /hl7: the lab feed's front door. The body is one HL7 v2 message, an
  * MLLP-framed one or an FHS/BHS batch; the response is the ACK with the HTTP
- * status of HL7 over HTTP (AA 200, AR 400, AE 500).
+ * status of HL7 over HTTP (AA 200, AR 400, AE 500). The MLLP listener
+ * (bin/mllp/) ingests each frame through `ingestBody` too.
  */
 
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -10,7 +11,7 @@ import { archiveRawMessage } from '../adapters/archive.js';
 import { positiveIntegerEnv } from '../adapters/aws-clients.js';
 import { acceptMessage } from '../adapters/store.js';
 import { maxMessageBytesLimit } from '../hl7/index.js';
-import { ingestHl7 } from '../workflows/ingest.js';
+import { type IngestResult, ingestHl7 } from '../workflows/ingest.js';
 import { hospitalRulesConfig, logger, metrics } from './runtime.js';
 
 const settings = {
@@ -18,6 +19,8 @@ const settings = {
   maxMessageBytes: positiveIntegerEnv('MAX_MESSAGE_BYTES', maxMessageBytesLimit),
 };
 const ports = { archiveRawMessage, acceptMessage };
+/** The size limit of a message through either door. */
+export const maxMessageBytes = settings.maxMessageBytes;
 const metricByAck = { AA: 'MessagesAccepted', AR: 'MessagesRejected', AE: 'MessagesErrored' } as const;
 
 /** API Gateway hands text bodies over as strings and binary media types as base64. */
@@ -26,8 +29,12 @@ function bodyBytes(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
 }
 
-export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
-  const result = await ingestHl7(bodyBytes(event), new Date(), ports, settings);
+/**
+ * One body through the ingest workflow, with the function's metrics and logs:
+ * the HTTP route and the MLLP listener both answer with what this returns.
+ */
+export async function ingestBody(body: Uint8Array): Promise<IngestResult> {
+  const result = await ingestHl7(body, new Date(), ports, settings);
   for (const message of result.messages) {
     metrics.addMetric(metricByAck[message.ackCode], MetricUnit.Count, 1);
     if (message.reusedControlId) {
@@ -39,6 +46,11 @@ export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayPr
     }
   }
   metrics.publishStoredMetrics();
+  return result;
+}
+
+export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+  const result = await ingestBody(bodyBytes(event));
   return {
     statusCode: result.httpStatus,
     headers: { 'Content-Type': 'x-application/hl7-v2+er7; charset=utf-8' },

@@ -19,6 +19,7 @@ import {
 } from '../../lambdas/config/rules-config.js';
 import type { NotificationEvent, Severity } from '../../lambdas/domain/alerts.js';
 import { maxMessageBytesLimit } from '../../lambdas/hl7/index.js';
+import { parseCidr } from '../../lambdas/mllp/cidr.js';
 
 /** Where the checked-in hospital files live. */
 export const hospitalsDirectory = fileURLToPath(new URL('../../config/hospitals/', import.meta.url));
@@ -93,6 +94,51 @@ const mtls = z
     certificateArn: z
       .string()
       .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, 'an ACM certificate ARN'),
+  })
+  .strict();
+
+/** The MLLP door in AWS (lib/constructs/mllp-listener.ts): Fargate tasks behind a TLS Network Load Balancer. */
+const mllp = z
+  .object({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe('Run the MLLP listener (false keeps the settings but removes it).'),
+    port: z.number().int().min(1).max(65_535).default(2575).describe('TLS port of the load balancer.'),
+    certificateArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, 'an ACM certificate ARN')
+      .describe('ACM certificate the load balancer presents to senders.'),
+    allowedCidrs: z
+      .array(
+        z
+          .string()
+          .refine((cidr) => parseCidr(cidr) !== undefined, 'an IPv4 or IPv6 CIDR such as 10.20.0.0/16'),
+      )
+      .min(1, 'at least one sender range (the hospital network over VPN or Direct Connect)')
+      .describe('Sender address ranges allowed to connect; nothing else reaches the port.'),
+    vpc: z
+      .object({
+        vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'a VPC id such as vpc-0123456789abcdef0'),
+        availabilityZones: z
+          .array(z.string().regex(/^[a-z]{2}(?:-[a-z]+)+-\d[a-z]$/, 'an availability zone'))
+          .min(2),
+        privateSubnetIds: z
+          .array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, 'a subnet id such as subnet-0123456789abcdef0'))
+          .min(2),
+      })
+      .strict()
+      .describe(
+        'The VPC the hospital network reaches (VPN or Direct Connect): private subnets, one per availability zone, with a route to AWS APIs (NAT or VPC endpoints).',
+      ),
+    tasks: z.number().int().min(2).max(20).default(2).describe('Listener tasks, spread across the zones.'),
+    silenceMinutes: z
+      .number()
+      .int()
+      .min(5)
+      .max(1440)
+      .default(30)
+      .describe('Alarm when no sender has been connected for this long.'),
   })
   .strict();
 
@@ -211,6 +257,9 @@ export const hospitalConfigSchema = z
       .describe(
         'Largest HL7 body accepted, in bytes; larger ones are answered AR. At most 4 MiB: the body reaches Lambda base64-encoded and Lambda refuses events over 6 MB.',
       ),
+    mllp: mllp
+      .optional()
+      .describe('HL7 over MLLP from the hospital network (ECS Fargate behind a TLS Network Load Balancer).'),
     capacity: capacity
       .prefault({})
       .describe('Throughput caps: API stage throttle and reserved concurrency (README "Capacity and cost").'),
@@ -229,6 +278,7 @@ export function parseHospitalConfig(input: unknown, origin: string): HospitalCon
   }
   checkEscalationSubscribers(result.data, origin);
   checkBurstFitsConcurrency(result.data, origin);
+  checkMllpSubnets(result.data, origin);
   return result.data;
 }
 
@@ -249,6 +299,16 @@ function checkBurstFitsConcurrency(config: HospitalConfig, origin: string): void
   if (ingestBurstRequests > ingestConcurrency) {
     throw configError(origin, [
       `capacity.ingestBurstRequests: ${ingestBurstRequests} is above capacity.ingestConcurrency (${ingestConcurrency}); a burst that size would find no free ingest function and API Gateway would answer HTTP 500 without an ACK`,
+    ]);
+  }
+}
+
+/** One private subnet per zone, in the same order: the listener's tasks and load balancer use both lists together. */
+function checkMllpSubnets(config: HospitalConfig, origin: string): void {
+  const vpc = config.mllp?.vpc;
+  if (vpc !== undefined && vpc.privateSubnetIds.length !== vpc.availabilityZones.length) {
+    throw configError(origin, [
+      `mllp.vpc.privateSubnetIds: ${vpc.privateSubnetIds.length} subnets for ${vpc.availabilityZones.length} availability zones; give one subnet per zone, in the same order`,
     ]);
   }
 }

@@ -86,7 +86,7 @@ export class Archive extends Construct {
    * Ingest: write raw messages only (no read, list or delete). Object keys
    * are chosen per message at run time, hence the one `/*` resource.
    */
-  grantRawMessageWrites(writer: PipelineFunction): void {
+  grantRawMessageWrites(writer: Pick<PipelineFunction, 'allow' | 'policy'>): void {
     writer.allow(
       new iam.PolicyStatement({
         sid: 'ArchiveRawMessages',
