@@ -185,9 +185,10 @@ export class CalciphylaxisStack extends Stack {
     });
     // getAlert, the profile, a cursor and the clinical state: GetItem; the timeliness report's first
     // page times: BatchGetItem; acknowledgement and enrolment: transaction Puts and Updates; the
-    // open-alerts list and the timeliness report: Query of their indexes. No table Query, no batch write.
+    // open-alerts list and the timeliness report: Query of their indexes; a removal lists the
+    // alerts it will resolve: one Query of the patient's partition. No batch write.
     admin.allow(
-      store.tableStatement('AdministerAlerts', ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem']),
+      store.tableStatement('AdministerAlerts', ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem']),
       store.indexQueryStatement('ListOpenAndCriticalAlerts', [
         openAlertsIndex.name,
         criticalAlertsIndex.name,

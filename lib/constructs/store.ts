@@ -75,7 +75,27 @@ export const alertItemAttributes = [
   'notification',
   'sentAt',
   'messageId',
+  // An outbox entry is committed already claimed by its writer (workflows/notify.ts).
+  'claimedBy',
+  'claimedUntil',
+  'attempts',
   ttlAttribute,
+] as const;
+
+/**
+ * What giving back a failed publish's claim (or parking the entry) writes: a plain conditional
+ * Update of the outbox entry, outside any transaction.
+ */
+export const outboxReleaseAttributes = [
+  keyAttributes.partition,
+  keyAttributes.sort,
+  'claimedBy',
+  'claimedUntil',
+  'sentAt',
+  'lastError',
+  'lastErrorAt',
+  'status',
+  'parkedAt',
 ] as const;
 
 export interface StoreProps {
@@ -177,7 +197,8 @@ export class Store extends Construct {
    * full), then acknowledge it in one transaction (Puts of the patient's
    * alert slot, the episode item, the audit event and the notice's outbox
    * entry) and mark the notice sent (an Update of the outbox entry and a Put
-   * of the sent mark, one transaction).
+   * of the sent mark, one transaction); when the publish fails, give the
+   * claim back (an Update of the outbox entry's bookkeeping only).
    *
    * IAM cannot condition on a sort key, so "alert items only" is enforced as
    * far as IAM reaches: partitions `ALERTID#*` and `PATIENT#*` only
@@ -212,6 +233,15 @@ export class Store extends Construct {
           ...partitions,
           'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...alertItemAttributes] },
           'ForAnyValue:StringEquals': { 'dynamodb:EnclosingOperation': ['TransactWriteItems'] },
+        },
+      }),
+      new iam.PolicyStatement({
+        sid: 'ReleaseNotificationClaims',
+        actions: ['dynamodb:UpdateItem'],
+        resources: [this.table.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [patientPk({ namespace: '*', mrn: '*' })] },
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...outboxReleaseAttributes] },
         },
       }),
     ];

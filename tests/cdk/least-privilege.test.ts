@@ -15,7 +15,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadHospitalConfig } from '../../lib/config/hospital-config.js';
-import { alertItemAttributes } from '../../lib/constructs/store.js';
+import { alertItemAttributes, outboxReleaseAttributes } from '../../lib/constructs/store.js';
 import { type BuiltStack, buildStack, buildTimeoutMs } from './support/build-stack.js';
 import {
   actionsOf,
@@ -91,7 +91,7 @@ const expectedActions: Record<string, string[]> = {
     ...kmsForSecret,
   ],
   admin: [
-    'dynamodb:Query', // listActiveAlerts (openAlerts index), listCriticalAlerts (criticalAlerts index)
+    'dynamodb:Query', // listActiveAlerts (openAlerts index), listCriticalAlerts (criticalAlerts index), activeAlertsOf (the table: what a removal resolves)
     'dynamodb:GetItem', // getAlert, getProfile, readClinicalState, a list cursor
     'dynamodb:BatchGetItem', // alert-store withFirstPagedAt (timeliness report)
     'dynamodb:PutItem', // applyAlertChanges, completeNotification, setCohortMembership (enrolment, clinical state)
@@ -205,8 +205,18 @@ describe('KMS: through one service, for named resources', () => {
   });
 });
 
+describe('the admin function', () => {
+  it('may Query the table itself: a removal lists the alerts it will resolve (activeAlertsOf)', () => {
+    const tableArn = getAtt(logicalIdOf(template, 'AWS::DynamoDB::Table', 'StoreTable'), 'Arn');
+    const onTable = policyOf('admin').filter(
+      (statement) => JSON.stringify(statement.Resource) === JSON.stringify(tableArn),
+    );
+    expect(onTable.flatMap(actionsOf)).toContain('dynamodb:Query');
+  });
+});
+
 describe('the ack-link function changes alert items only, as far as IAM can say it', () => {
-  it('reads and writes only in ALERTID# and PATIENT# partitions, writes only in transactions and only alert, audit and notification attributes', () => {
+  it("reads and writes only in ALERTID# and PATIENT# partitions, writes only in transactions and only alert, audit and notification attributes (outside one: only an outbox entry's claim bookkeeping)", () => {
     const tableArn = getAtt(logicalIdOf(template, 'AWS::DynamoDB::Table', 'StoreTable'), 'Arn');
     const tableStatements = policyOf('ack-link').filter((statement) =>
       actionsOf(statement).some((action) => action.startsWith('dynamodb:')),
@@ -229,6 +239,17 @@ describe('the ack-link function changes alert items only, as far as IAM can say 
           'ForAllValues:StringLike': partitions,
           'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...alertItemAttributes] },
           'ForAnyValue:StringEquals': { 'dynamodb:EnclosingOperation': ['TransactWriteItems'] },
+        },
+      },
+      {
+        // notify.ts: a failed publish gives its claim back (or parks the entry), outside a transaction.
+        Sid: 'ReleaseNotificationClaims',
+        Effect: 'Allow',
+        Action: 'dynamodb:UpdateItem',
+        Resource: tableArn,
+        Condition: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PATIENT#*#*'] },
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...outboxReleaseAttributes] },
         },
       },
     ]);
