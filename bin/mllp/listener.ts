@@ -99,8 +99,12 @@ function isAllowed(list: BlockList, remoteAddress: string): boolean {
   return isIPv4(remoteAddress) ? list.check(remoteAddress, 'ipv4') : list.check(remoteAddress, 'ipv6');
 }
 
-/** When `answer` itself fails: AE (retry), addressed from the message's MSH when it has one. */
-function retryLaterAck(content: Uint8Array, maxMessageBytes: number): string {
+/** AE (retry later, saying why), addressed from the message's MSH when it has one. */
+export function retryLaterAck(
+  content: Uint8Array,
+  maxMessageBytes: number,
+  text = 'the message could not be processed now; retry later',
+): string {
   const read = readHl7(content, { maxBytes: maxMessageBytes }).messages[0] ?? {
     ok: false,
     text: '',
@@ -117,7 +121,7 @@ function retryLaterAck(content: Uint8Array, maxMessageBytes: number): string {
           severity: 'E',
           segment: 'MSH',
           sequence: 1,
-          text: 'the message could not be processed now; retry later',
+          text,
         },
       ],
     },

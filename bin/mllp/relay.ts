@@ -16,11 +16,11 @@
  * and the target recognises it as a duplicate (same MSH-3, MSH-4, MSH-10 and
  * content): AA, nothing stored or paged twice.
  */
-import { buildAck, errorCodes, maxMessageBytesLimit, readHl7 } from '../../lambdas/hl7/index.js';
+import { buildAck, maxMessageBytesLimit, readHl7 } from '../../lambdas/hl7/index.js';
 import { readAcks } from '../cli/ack.js';
 import type { HttpClient } from '../cli/http.js';
 import { defaultHl7ContentType } from '../cli/ingest.js';
-import { type MllpListener, type MllpListenerOptions, startMllpListener } from './listener.js';
+import { type MllpListener, type MllpListenerOptions, retryLaterAck, startMllpListener } from './listener.js';
 import { Spool } from './spool.js';
 
 export interface RelayOptions {
@@ -83,24 +83,11 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   }
 
   function retryLater(content: Uint8Array, reason: string): string {
-    const read = readHl7(content, { maxBytes: maxMessageBytes }).messages[0] ?? {
-      ok: false,
-      text: '',
-      errors: [],
-    };
-    return buildAck(read, {
-      code: 'AE',
-      errors: [
-        {
-          ackCode: 'AE',
-          code: errorCodes.applicationInternalError,
-          severity: 'E',
-          segment: 'MSH',
-          sequence: 1,
-          text: `the receiving system cannot be reached now (${reason}); retry later`,
-        },
-      ],
-    });
+    return retryLaterAck(
+      content,
+      maxMessageBytes,
+      `the receiving system cannot be reached now (${reason}); retry later`,
+    );
   }
 
   function scheduleDrain(): void {
