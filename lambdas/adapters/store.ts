@@ -5,27 +5,21 @@
  *
  * - messages: acceptMessage (records + duplicate detection + profile)
  * - patients: triagePatient, loadPatient, getPatientProfile, setCohortMembership, listCohortPatients
- * - alerts: applyAlertChanges, getAlert, listActiveAlerts, listCriticalAlerts (timeliness report)
- * - notifications: the outbox (in applyAlertChanges, loadPatient's
- *   pendingNotifications, claimNotification, completeNotification,
- *   releaseNotification), wasNotificationSent, markNotificationSent
+ * - alerts: applyAlertChanges, getAlert (alert-store); listActiveAlerts, listCriticalAlerts
+ *   (alert-lists: the sweep, admin and the timeliness report)
+ * - notifications: the outbox (written in applyAlertChanges, read as loadPatient's
+ *   pendingNotifications; outbox-store: claimNotification, completeNotification,
+ *   releaseNotification)
  */
+export { type AlertPage, listActiveAlerts, listCriticalAlerts } from './alert-lists.js';
+export { type AlertChange, type AlertChanges, applyAlertChanges, getAlert } from './alert-store.js';
+export { type AcceptMessageInput, type AcceptMessageResult, acceptMessage } from './message-store.js';
 export {
-  type AlertChange,
-  type AlertChanges,
-  type AlertPage,
-  applyAlertChanges,
   claimNotification,
   completeNotification,
-  getAlert,
-  listActiveAlerts,
-  listCriticalAlerts,
-  markNotificationSent,
   type NotificationClaim,
   releaseNotification,
-  wasNotificationSent,
-} from './alert-store.js';
-export { type AcceptMessageInput, type AcceptMessageResult, acceptMessage } from './message-store.js';
+} from './outbox-store.js';
 export {
   type CohortMembershipChange,
   getPatientProfile,

@@ -10,13 +10,13 @@ import {
   getAlert,
   listCriticalAlerts,
   loadPatient,
-  markNotificationSent,
 } from '../../lambdas/adapters/store.js';
 import { acknowledgeAlert, applyOutcomes, type LifecycleResult } from '../../lambdas/alerts/lifecycle.js';
 import { parseRulesConfig } from '../../lambdas/config/rules-config.js';
 import type { Alert, Evidence } from '../../lambdas/domain/alerts.js';
 import { criticalResultTimeliness } from '../../lambdas/workflows/report.js';
 import { localServicesTimeoutMs, useLocalServices } from '../support/local-services.js';
+import { markNotificationSent } from '../support/sent-marks.js';
 import { syntheticPatient } from '../support/synthetic-records.js';
 
 const config = parseRulesConfig({ timeZone: 'America/Chicago' });

@@ -9,13 +9,13 @@ import {
   acceptMessage,
   applyAlertChanges,
   loadPatient,
-  markNotificationSent,
   setCohortMembership,
 } from '../../lambdas/adapters/store.js';
 import type { Alert } from '../../lambdas/domain/alerts.js';
 import type { ClinicalRecord, PatientRef } from '../../lambdas/domain/records.js';
 import { applyEnrolment } from '../../lambdas/patient/clinical-state.js';
 import { localServicesTimeoutMs, useLocalServices } from '../support/local-services.js';
+import { markNotificationSent } from '../support/sent-marks.js';
 import {
   calciphylaxisDiagnosis,
   calciumObservation,

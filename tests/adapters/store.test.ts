@@ -18,15 +18,14 @@ import {
   listActiveAlerts,
   listCohortPatients,
   loadPatient,
-  markNotificationSent,
   setCohortMembership,
-  wasNotificationSent,
 } from '../../lambdas/adapters/store.js';
 import { parseRulesConfig } from '../../lambdas/config/rules-config.js';
 import type { Alert } from '../../lambdas/domain/alerts.js';
 import type { ClinicalRecord, PatientRef } from '../../lambdas/domain/records.js';
 import { applyEnrolment, applyRecords, emptyClinicalState } from '../../lambdas/patient/clinical-state.js';
 import { localServicesTimeoutMs, useLocalServices } from '../support/local-services.js';
+import { wasNotificationSent } from '../support/sent-marks.js';
 import {
   calciphylaxisDiagnosis,
   calciumObservation,
@@ -727,20 +726,6 @@ describe('the notification outbox', () => {
 
     await expect(duplicateOpen).rejects.toBeInstanceOf(ConcurrentAlertChangeError);
     expect((await loadPatient(patient.namespace, patient.mrn, window)).pendingNotifications).toEqual([]);
-  });
-});
-
-describe('notification sent marks', () => {
-  it('remembers a notification as sent for that patient only', async () => {
-    const patient = syntheticPatient();
-    const other = syntheticPatient();
-    const notificationId = `${openAlert(patient).alertId}#opened`;
-    expect(await wasNotificationSent(notificationId, patient)).toBe(false);
-
-    await markNotificationSent(notificationId, patient, { messageId: 'sns-message-1' });
-
-    expect(await wasNotificationSent(notificationId, patient)).toBe(true);
-    expect(await wasNotificationSent(notificationId, other)).toBe(false);
   });
 });
 

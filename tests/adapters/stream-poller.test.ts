@@ -17,13 +17,13 @@ import {
 import {
   acceptMessage,
   applyAlertChanges,
-  markNotificationSent,
   setCohortMembership,
   triggeringItemFromImage,
 } from '../../lambdas/adapters/store.js';
 import type { ClinicalRecord, PatientRef } from '../../lambdas/domain/records.js';
 import { applyEnrolment } from '../../lambdas/patient/clinical-state.js';
 import { localServicesTimeoutMs, useLocalServices } from '../support/local-services.js';
+import { markNotificationSent } from '../support/sent-marks.js';
 import {
   calciphylaxisDiagnosis,
   calciumObservation,
