@@ -6,8 +6,8 @@
  */
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Alert, AuditEvent } from '../domain/alerts.js';
+import type { OutboxClaim, PendingNotification } from '../workflows/ports.js';
 import { dynamoDocumentClient } from './aws-clients.js';
-import type { NotificationClaim } from './outbox-store.js';
 import { cancellationReasons, maxTransactionItems, storeSettings } from './store-context.js';
 import { ConcurrentAlertChangeError, InvalidStoreRequestError, storeErrorFrom } from './store-errors.js';
 import {
@@ -15,7 +15,6 @@ import {
   alertFromItem,
   alertItem,
   auditItem,
-  type OutboxNotification,
   outboxItem,
   patientKeyOf,
 } from './store-items.js';
@@ -30,9 +29,9 @@ export interface AlertChanges {
   changes: readonly AlertChange[];
   audit: readonly AuditEvent[];
   /** Rendered notifications of these changes, committed with them and published afterwards. */
-  outbox?: readonly OutboxNotification[];
+  outbox?: readonly PendingNotification[];
   /** The outbox entries are written claimed by this claimant (who publishes them next). */
-  claim?: NotificationClaim;
+  claim?: OutboxClaim;
 }
 
 /**

@@ -4,10 +4,11 @@
  * sent (with a sent mark the timeliness report reads) once SNS took it.
  */
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { OutboxClaim, PendingNotification } from '../workflows/ports.js';
 import { dynamoDocumentClient } from './aws-clients.js';
 import { cancellationReasons, storeSettings } from './store-context.js';
 import { storeErrorFrom } from './store-errors.js';
-import type { Item, OutboxNotification } from './store-items.js';
+import type { Item } from './store-items.js';
 import { notificationSk, outboxSk, type PatientKey, patientPk, ttlAttribute } from './table-layout.js';
 
 const isConditionFailure = (error: unknown): boolean =>
@@ -15,14 +16,6 @@ const isConditionFailure = (error: unknown): boolean =>
 
 /** How long a sent outbox entry stays before DynamoDB's TTL removes it. */
 const sentOutboxTtlSeconds = 86_400;
-
-export interface NotificationClaim {
-  /** Who publishes: the same claimant may take its own entry again (a retry of the same stream record). */
-  claimant: string;
-  now: Date;
-  /** Longer than the longest publish (SDK timeouts and retries included), so a live claim never lapses. */
-  leaseMs: number;
-}
 
 /**
  * Takes an outbox entry before publishing it: a conditional write that
@@ -34,8 +27,8 @@ export interface NotificationClaim {
  * this claimant's to publish.
  */
 export async function claimNotification(
-  notification: OutboxNotification,
-  { claimant, now, leaseMs }: NotificationClaim,
+  notification: PendingNotification,
+  { claimant, now, leaseMs }: OutboxClaim,
 ): Promise<number | undefined> {
   try {
     const { Attributes: attributes } = await dynamoDocumentClient().send(
@@ -79,7 +72,7 @@ export async function claimNotification(
  * claimant that holds the lease releases it.
  */
 export async function releaseNotification(
-  notification: OutboxNotification,
+  notification: PendingNotification,
   { claimant, at, error, park }: { claimant: string; at: string; error: string; park: boolean },
 ): Promise<void> {
   try {
@@ -119,7 +112,7 @@ export async function releaseNotification(
  * the sent mark (EVENT#NOTIFY#), in one transaction. Safe to repeat.
  */
 export async function completeNotification(
-  notification: OutboxNotification,
+  notification: PendingNotification,
   messageId: string,
   sentAt: string,
 ): Promise<void> {

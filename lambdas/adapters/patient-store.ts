@@ -6,6 +6,7 @@ import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Alert } from '../domain/alerts.js';
 import type { CohortEnrolment, StoredRecord } from '../domain/records.js';
 import { type ClinicalState, emptyClinicalState } from '../patient/clinical-state.js';
+import type { PendingNotification } from '../workflows/ports.js';
 import { dynamoDocumentClient } from './aws-clients.js';
 import {
   clinicalStatePut,
@@ -22,7 +23,6 @@ import {
   enrolmentItem,
   type Item,
   isClosed,
-  type OutboxNotification,
   outboxFromItems,
   type PatientProfile,
   profileFromItem,
@@ -53,7 +53,7 @@ export interface PatientHistory {
   /** The last alert per rule and scope that is resolved or superseded. */
   closedAlerts: Alert[];
   /** Notifications committed but not yet published (a publish failed or the function stopped): send these first. */
-  pendingNotifications: OutboxNotification[];
+  pendingNotifications: PendingNotification[];
 }
 
 export interface HistoryWindow {

@@ -4,11 +4,11 @@
  * lives in the S3 archive), next to the few attributes keys, indexes and
  * conditions need.
  */
-import type { RenderedNotification } from '../alerts/render.js';
-import type { Alert, AuditEvent, Topic } from '../domain/alerts.js';
+import type { Alert, AuditEvent } from '../domain/alerts.js';
 import type { ClinicalRecord, CohortEnrolment, PatientRef, Sex, StoredRecord } from '../domain/records.js';
 import type { ClinicalState } from '../patient/clinical-state.js';
 import { changesOrderState } from '../patient/medication-orders.js';
+import type { PendingNotification } from '../workflows/ports.js';
 import {
   alertIdPk,
   alertIdSk,
@@ -48,17 +48,6 @@ export interface PatientProfile {
 export interface StoredEnrolment {
   recordId: string;
   enrolment: CohortEnrolment;
-}
-
-/**
- * A rendered notification waiting to be published: written in the same
- * transaction as the alert change it announces, removed once SNS took it.
- */
-export interface OutboxNotification {
-  notificationId: string;
-  patient: PatientKey;
-  topic: Topic;
-  rendered: RenderedNotification;
 }
 
 /** A table item as the DocumentClient reads it. */
@@ -333,7 +322,7 @@ export function profileFromItem(item: Item): PatientProfile {
  * publishing it right after the commit needs no separate claim.
  */
 export function outboxItem(
-  notification: OutboxNotification,
+  notification: PendingNotification,
   queuedAt: string,
   position: number,
   claim?: { claimant: string; claimedUntil: number },
@@ -355,7 +344,7 @@ export function outboxItem(
 }
 
 /** Pending notifications in the order they were committed. */
-export function outboxFromItems(items: readonly Item[]): OutboxNotification[] {
+export function outboxFromItems(items: readonly Item[]): PendingNotification[] {
   return [...items]
     .sort((a, b) =>
       String(a.queuedAt) === String(b.queuedAt)
@@ -364,7 +353,7 @@ export function outboxFromItems(items: readonly Item[]): OutboxNotification[] {
           ? -1
           : 1,
     )
-    .map((item) => JSON.parse(String(item.notification)) as OutboxNotification);
+    .map((item) => JSON.parse(String(item.notification)) as PendingNotification);
 }
 
 /** The durable clinical state as stored, with the version a conditional write checks (0: none stored yet). */

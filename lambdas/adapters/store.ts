@@ -17,7 +17,6 @@ export { type AcceptMessageInput, type AcceptMessageResult, acceptMessage } from
 export {
   claimNotification,
   completeNotification,
-  type NotificationClaim,
   releaseNotification,
 } from './outbox-store.js';
 export {
@@ -38,7 +37,7 @@ export {
   StoreRequestRejectedError,
   StoreUnavailableError,
 } from './store-errors.js';
-export type { OutboxNotification, PatientProfile, StoredEnrolment } from './store-items.js';
+export type { PatientProfile, StoredEnrolment } from './store-items.js';
 export {
   type StreamImage,
   type TriggeringItem,

@@ -20,6 +20,7 @@ export interface OutboxClaim {
   /** Who publishes; the same claimant may take its own entry again (a retry of the same work). */
   claimant: string;
   now: Date;
+  /** Longer than the longest publish (SDK timeouts and retries included), so a live claim never lapses. */
   leaseMs: number;
 }
 
