@@ -4,6 +4,7 @@
  */
 import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Alert } from '../domain/alerts.js';
+import type { AlertPage } from '../workflows/ports.js';
 import { dynamoDocumentClient } from './aws-clients.js';
 import { storeSettings } from './store-context.js';
 import { InvalidCursorError, InvalidStoreRequestError, storeErrorFrom } from './store-errors.js';
@@ -18,11 +19,7 @@ import {
   patientPk,
 } from './table-layout.js';
 
-export interface AlertPage {
-  alerts: Alert[];
-  /** Pass back to get the next page; absent on the last page. */
-  cursor?: string;
-}
+export type { AlertPage } from '../workflows/ports.js';
 
 /*
  * A paging cursor names only the last alert's place in the `openAlerts` index

@@ -5,8 +5,8 @@
  * report) are in alert-lists.ts, the outbox's publishing in outbox-store.ts.
  */
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { Alert, AuditEvent } from '../domain/alerts.js';
-import type { OutboxClaim, PendingNotification } from '../workflows/ports.js';
+import type { Alert } from '../domain/alerts.js';
+import type { AlertChanges } from '../workflows/ports.js';
 import { dynamoDocumentClient } from './aws-clients.js';
 import { cancellationReasons, maxTransactionItems, storeSettings } from './store-context.js';
 import { ConcurrentAlertChangeError, InvalidStoreRequestError, storeErrorFrom } from './store-errors.js';
@@ -20,19 +20,7 @@ import {
 } from './store-items.js';
 import { alertIdPk, alertIdSk, type PatientKey } from './table-layout.js';
 
-export type AlertChange =
-  | { kind: 'create'; alert: Alert }
-  /** `alert` carries the new version; the stored one must still be `expectedVersion`. */
-  | { kind: 'update'; alert: Alert; expectedVersion: number };
-
-export interface AlertChanges {
-  changes: readonly AlertChange[];
-  audit: readonly AuditEvent[];
-  /** Rendered notifications of these changes, committed with them and published afterwards. */
-  outbox?: readonly PendingNotification[];
-  /** The outbox entries are written claimed by this claimant (who publishes them next). */
-  claim?: OutboxClaim;
-}
+export type { AlertChange, AlertChanges } from '../workflows/ports.js';
 
 /**
  * A create succeeds when the rule and scope have no alert, or only a closed

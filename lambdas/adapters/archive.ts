@@ -11,20 +11,11 @@ import {
   type ListObjectsV2CommandOutput,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
+import type { RawMessageToArchive } from '../workflows/ports.js';
 import { requiredEnv, s3 } from './aws-clients.js';
 import { summarizeAwsError } from './aws-errors.js';
 
-/** The ingest outcome as HL7 acknowledgement code, or `received` when archived before parsing. */
-export type ArchiveOutcome = 'AA' | 'AE' | 'AR' | 'received';
-
-export interface RawMessageToArchive {
-  bytes: Uint8Array;
-  /** ISO UTC arrival time. */
-  receivedAt: string;
-  facility?: string;
-  controlId?: string;
-  outcome: ArchiveOutcome;
-}
+export type { ArchiveOutcome, RawMessageToArchive } from '../workflows/ports.js';
 
 export interface ArchivedRawMessage {
   key: string;

@@ -4,8 +4,8 @@
  * for a message that is completely stored.
  */
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { ClinicalRecord, PatientRef, StoredRecord } from '../domain/records.js';
 import type { ClinicalState } from '../patient/clinical-state.js';
+import type { AcceptMessageInput, AcceptMessageResult, OriginalMessage } from '../workflows/ports.js';
 import { dynamoDocumentClient } from './aws-clients.js';
 import {
   clinicalStatePut,
@@ -29,47 +29,7 @@ import {
 } from './table-layout.js';
 import { UpdateBuilder } from './update-expression.js';
 
-export interface AcceptMessageInput {
-  /** MSH-3 as sent: with MSH-4 and MSH-10, who numbered the control id. */
-  sendingApplication: string;
-  /** MSH-4 first component. */
-  facility: string;
-  /** MSH-10. */
-  controlId: string;
-  /** SHA-256 (hex) of the message without MSH-7: the same ids with another hash are another message. */
-  contentHash: string;
-  /** When the pipeline received the message (ISO UTC). */
-  receivedAt: string;
-  /** Where the raw bytes were archived (S3 key). */
-  archiveKey: string;
-  patient: PatientRef;
-  records: readonly ClinicalRecord[];
-  /**
-   * Set when the records change the patient's durable clinical state (an order event, a cohort
-   * diagnosis): the next state from the current one and the records as stored. Written in the same
-   * transaction as the records; recomputed on a fresh read when another message changed it first.
-   */
-  updateClinicalState?: (current: ClinicalState, stored: readonly StoredRecord[]) => ClinicalState;
-}
-
-/** An accepted message, as its duplicate-detection item remembers it. */
-export interface OriginalMessage {
-  receivedAt: string;
-  archiveKey: string;
-}
-
-export type AcceptMessageResult =
-  | {
-      outcome: 'stored';
-      storedRecords: StoredRecord[];
-      /** Set when an earlier message with other content had this control id (audited). */
-      reusedControlId?: { first?: OriginalMessage };
-    }
-  | {
-      outcome: 'duplicate';
-      /** The first copy, when DynamoDB returned it. */
-      original?: OriginalMessage;
-    };
+export type { AcceptMessageInput, AcceptMessageResult, OriginalMessage } from '../workflows/ports.js';
 
 /** What a duplicate-detection item in the way says about the message that holds it. */
 interface HeldBy {

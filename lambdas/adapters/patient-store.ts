@@ -3,10 +3,9 @@
  * membership set by an administrator and the list of members for the sweep.
  */
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { Alert } from '../domain/alerts.js';
-import type { CohortEnrolment, StoredRecord } from '../domain/records.js';
+import type { CohortEnrolment } from '../domain/records.js';
 import { type ClinicalState, emptyClinicalState } from '../patient/clinical-state.js';
-import type { PendingNotification } from '../workflows/ports.js';
+import type { CohortMembershipChange, HistoryWindow, PatientHistory } from '../workflows/ports.js';
 import { dynamoDocumentClient } from './aws-clients.js';
 import {
   clinicalStatePut,
@@ -41,26 +40,7 @@ import {
 } from './table-layout.js';
 import { UpdateBuilder } from './update-expression.js';
 
-export interface PatientHistory {
-  /** Undefined when no message about the patient has been stored yet. */
-  profile: PatientProfile | undefined;
-  /** Observations, medication order events and diagnoses inside the window, oldest first. */
-  records: StoredRecord[];
-  /** Cohort membership and medication orders, however old (empty for a patient without either). */
-  clinical: ClinicalState;
-  /** The current alert per rule and scope while open or acknowledged. */
-  activeAlerts: Alert[];
-  /** The last alert per rule and scope that is resolved or superseded. */
-  closedAlerts: Alert[];
-  /** Notifications committed but not yet published (a publish failed or the function stopped): send these first. */
-  pendingNotifications: PendingNotification[];
-}
-
-export interface HistoryWindow {
-  /** How far back records are read (HISTORY_DAYS). */
-  historyDays: number;
-  now: Date | string;
-}
+export type { CohortMembershipChange, HistoryWindow, PatientHistory } from '../workflows/ports.js';
 
 const dayMs = 86_400_000;
 
@@ -172,9 +152,6 @@ export async function getPatientProfile(namespace: string, mrn: string): Promise
   const item = await getProfile(patientPk({ namespace, mrn }));
   return item === undefined ? undefined : profileFromItem(item);
 }
-
-/** What the administrator asked for; stored as the enrolment record. */
-export type CohortMembershipChange = Omit<CohortEnrolment, 'kind'>;
 
 /**
  * An administrator's enrolment or removal: the STATE#ENROL item (which starts an evaluation through

@@ -1,17 +1,8 @@
 /** Errors the DynamoDB store throws; callers branch on the class, never on a message. */
+import { ConcurrentAlertChangeError, StoreError } from '../workflows/ports.js';
 import { summarizeAwsError } from './aws-errors.js';
 
-export class StoreError extends Error {
-  constructor(
-    message: string,
-    /** True when the same call may succeed later (throttling, network, a 5xx): answer AE, not AR. */
-    readonly retryable: boolean,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'StoreError';
-  }
-}
+export { ConcurrentAlertChangeError, StoreError };
 
 /** DynamoDB could not be reached or refused for now (network, throttling, a 5xx). */
 export class StoreUnavailableError extends StoreError {
@@ -34,18 +25,6 @@ export class StoreRequestRejectedError extends StoreError {
   ) {
     super(`DynamoDB rejected ${operation}: ${awsError}`, false, options);
     this.name = 'StoreRequestRejectedError';
-  }
-}
-
-/**
- * An alert changed under us: a create found the alert already open (a
- * concurrent or retried evaluation), or an update found another version. The
- * caller reloads the patient and evaluates again.
- */
-export class ConcurrentAlertChangeError extends StoreError {
-  constructor(readonly alertIds: readonly string[]) {
-    super(`Alert changed concurrently: ${alertIds.join(', ')}`, true);
-    this.name = 'ConcurrentAlertChangeError';
   }
 }
 

@@ -8,7 +8,7 @@ import type { Alert, AuditEvent } from '../domain/alerts.js';
 import type { ClinicalRecord, CohortEnrolment, PatientRef, Sex, StoredRecord } from '../domain/records.js';
 import type { ClinicalState } from '../patient/clinical-state.js';
 import { changesOrderState } from '../patient/medication-orders.js';
-import type { PendingNotification } from '../workflows/ports.js';
+import type { PatientProfile, PendingNotification, StoredEnrolment } from '../workflows/ports.js';
 import {
   alertIdPk,
   alertIdSk,
@@ -29,26 +29,7 @@ import {
   patientPk,
 } from './table-layout.js';
 
-/** What the store keeps about a patient besides the records (the STATE#PROFILE item). */
-export interface PatientProfile {
-  namespace: string;
-  mrn: string;
-  /** The sending facility of the last message about this patient. */
-  facility?: string;
-  sex: Sex;
-  location?: string;
-  /** Kept only for hospitals with `pagePhi: full`; never logged. */
-  name?: { family: string; given: string };
-  /** Present while the patient is in the cohort. */
-  cohort?: { since: string; via: string };
-  updatedAt?: string;
-}
-
-/** A cohort enrolment or removal as stored (recordId is its sort key). */
-export interface StoredEnrolment {
-  recordId: string;
-  enrolment: CohortEnrolment;
-}
+export type { PatientProfile, StoredEnrolment } from '../workflows/ports.js';
 
 /** A table item as the DocumentClient reads it. */
 export type Item = Record<string, unknown>;

@@ -5,15 +5,13 @@
  */
 
 import type { AttributeValue } from 'aws-lambda';
-import type { ClinicalRecord, CohortEnrolment, StoredRecord } from '../domain/records.js';
-import type { StoredEnrolment } from './store-items.js';
-import { mergedFromAttribute, type PatientKey } from './table-layout.js';
+import type { ClinicalRecord, CohortEnrolment } from '../domain/records.js';
+import type { TriggeringItem } from '../workflows/ports.js';
+import { mergedFromAttribute } from './table-layout.js';
+
+export type { TriggeringItem } from '../workflows/ports.js';
 
 export type StreamImage = Record<string, AttributeValue>;
-
-export type TriggeringItem =
-  | { kind: 'record'; patient: PatientKey; stored: StoredRecord }
-  | { kind: 'enrolment'; patient: PatientKey; stored: StoredEnrolment };
 
 export class UnreadableStreamImageError extends Error {
   constructor(readonly detail: string) {

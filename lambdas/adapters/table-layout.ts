@@ -35,6 +35,7 @@
  * facility containing `#` can never make two keys collide; ordinary values
  * (letters, digits, ISO timestamps) appear unchanged.
  */
+import type { PatientKey } from '../domain/records.js';
 
 export const defaultTableName = 'calciphylaxis-alerting';
 
@@ -189,10 +190,7 @@ export function unescapeKeyPart(value: string): string {
   return value.replaceAll('%23', '#').replaceAll('%25', '%');
 }
 
-export interface PatientKey {
-  namespace: string;
-  mrn: string;
-}
+export type { PatientKey };
 
 export function patientPk({ namespace, mrn }: PatientKey): string {
   return `PATIENT#${keyPart(namespace)}#${keyPart(mrn)}`;

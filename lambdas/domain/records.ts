@@ -48,6 +48,9 @@ export interface PatientRef {
   name?: { family: string; given: string };
 }
 
+/** A patient's identity in the store: the MRN within its namespace. */
+export type PatientKey = Pick<PatientRef, 'namespace' | 'mrn'>;
+
 /** Where a record came from: enough to find the raw message in the archive. */
 export interface MessageSource {
   /** MSH-4 first component. */

@@ -4,15 +4,21 @@
  * enrol a patient in or remove them from the cohort. Who acted is always the
  * caller's authenticated identity; a name they give is kept beside it.
  */
-import type { AlertPage, CohortMembershipChange, StoredEnrolment } from '../adapters/store.js';
-import { ConcurrentAlertChangeError } from '../adapters/store-errors.js';
+
 import { acknowledgeAlert } from '../alerts/lifecycle.js';
 import type { RulesConfig } from '../config/rules-config.js';
 import type { Alert } from '../domain/alerts.js';
 import type { AlertResolvedByRemoval, CohortEnrolment } from '../domain/records.js';
 import { applyEnrolment, type ClinicalState } from '../patient/clinical-state.js';
 import { commitAndPublish, oneOffPublisher, renderPending } from './notify.js';
-import type { NotificationPorts, PatientPorts } from './ports.js';
+import {
+  type AlertPage,
+  type CohortMembershipChange,
+  ConcurrentAlertChangeError,
+  type NotificationPorts,
+  type PatientPorts,
+  type StoredEnrolment,
+} from './ports.js';
 
 export interface AdminPorts extends NotificationPorts, Pick<PatientPorts, 'getPatientProfile'> {
   listActiveAlerts(page: { limit?: number; cursor?: string }): Promise<AlertPage>;

@@ -8,8 +8,6 @@
  * go through the outbox, claimed before each publish).
  */
 
-import type { PatientKey, StoredEnrolment, TriggeringItem } from '../adapters/store.js';
-import { ConcurrentAlertChangeError } from '../adapters/store-errors.js';
 import { applyOutcomes } from '../alerts/lifecycle.js';
 import type { RuleOutcome } from '../domain/alerts.js';
 import type { CohortEnrolment, StoredRecord } from '../domain/records.js';
@@ -26,7 +24,13 @@ import {
 } from './notify.js';
 import { patientRefOf, patientStateOf } from './patient.js';
 import { type PatientOrderOutcome, type PatientStep, runInPatientOrder } from './patient-order.js';
-import type { WorkflowSettings } from './ports.js';
+import {
+  ConcurrentAlertChangeError,
+  type PatientKey,
+  type StoredEnrolment,
+  type TriggeringItem,
+  type WorkflowSettings,
+} from './ports.js';
 
 /** What an evaluation reads and writes: the patient, the notifications, and what a merge moves. */
 export type EvaluationPorts = MergePorts;

@@ -5,8 +5,6 @@
  * only sent once the message is durably stored (raw archive and records).
  * No AWS import: the store and archive come in as ports.
  */
-import type { ArchiveOutcome, RawMessageToArchive } from '../adapters/archive.js';
-import type { AcceptMessageInput, AcceptMessageResult } from '../adapters/message-store.js';
 import type { RulesConfig } from '../config/rules-config.js';
 import {
   buildAck,
@@ -20,6 +18,12 @@ import {
 } from '../hl7/index.js';
 import { modelMessage } from '../messages/index.js';
 import { applyRecords, recordsChangeClinicalState } from '../patient/clinical-state.js';
+import type {
+  AcceptMessageInput,
+  AcceptMessageResult,
+  ArchiveOutcome,
+  RawMessageToArchive,
+} from './ports.js';
 
 export interface IngestPorts {
   archiveRawMessage(message: RawMessageToArchive): Promise<string>;

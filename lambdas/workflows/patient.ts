@@ -3,9 +3,10 @@
  * reference (identity, sex, location) and the state built from the bounded
  * history. Shared by evaluation and the sweep.
  */
-import type { PatientHistory, PatientProfile } from '../adapters/store.js';
+
 import type { PatientRef } from '../domain/records.js';
 import { buildPatientState, type PatientState } from '../patient/build-patient-state.js';
+import type { PatientHistory, PatientProfile } from './ports.js';
 
 export function patientRefOf(
   namespace: string,

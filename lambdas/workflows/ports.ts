@@ -1,12 +1,22 @@
 /**
  * What the workflows need from the outside world. The adapters implement
  * these over DynamoDB, SNS and S3; the workflows only see the shapes, so they
- * stay free of the AWS SDK and can be driven by any store.
+ * stay free of the AWS SDK and can be driven by any store. The shapes the
+ * store takes and gives (a patient's history, a message to accept, an alert
+ * change, ...) are defined here too, so workflows never import an adapter.
  */
-import type { AlertChanges, PatientHistory, PatientKey, PatientProfile } from '../adapters/store.js';
 import type { RenderedNotification } from '../alerts/render.js';
 import type { RulesConfig } from '../config/rules-config.js';
-import type { Alert, Topic } from '../domain/alerts.js';
+import type { Alert, AuditEvent, Topic } from '../domain/alerts.js';
+import type {
+  ClinicalRecord,
+  CohortEnrolment,
+  PatientKey,
+  PatientRef,
+  Sex,
+  StoredRecord,
+} from '../domain/records.js';
+import type { ClinicalState } from '../patient/clinical-state.js';
 
 /** A notification written with the alert change it belongs to, published afterwards (an outbox). */
 export interface PendingNotification {
@@ -79,3 +89,151 @@ export interface AckLinkSource {
 }
 
 export type { Alert, PatientKey };
+
+/** The ingest outcome as HL7 acknowledgement code, or `received` when archived before parsing. */
+export type ArchiveOutcome = 'AA' | 'AE' | 'AR' | 'received';
+
+export interface RawMessageToArchive {
+  bytes: Uint8Array;
+  /** ISO UTC arrival time. */
+  receivedAt: string;
+  facility?: string;
+  controlId?: string;
+  outcome: ArchiveOutcome;
+}
+
+export interface AcceptMessageInput {
+  /** MSH-3 as sent: with MSH-4 and MSH-10, who numbered the control id. */
+  sendingApplication: string;
+  /** MSH-4 first component. */
+  facility: string;
+  /** MSH-10. */
+  controlId: string;
+  /** SHA-256 (hex) of the message without MSH-7: the same ids with another hash are another message. */
+  contentHash: string;
+  /** When the pipeline received the message (ISO UTC). */
+  receivedAt: string;
+  /** Where the raw bytes were archived (S3 key). */
+  archiveKey: string;
+  patient: PatientRef;
+  records: readonly ClinicalRecord[];
+  /**
+   * Set when the records change the patient's durable clinical state (an order event, a cohort
+   * diagnosis): the next state from the current one and the records as stored. Written in the same
+   * transaction as the records; recomputed on a fresh read when another message changed it first.
+   */
+  updateClinicalState?: (current: ClinicalState, stored: readonly StoredRecord[]) => ClinicalState;
+}
+
+/** An accepted message, as its duplicate-detection item remembers it. */
+export interface OriginalMessage {
+  receivedAt: string;
+  archiveKey: string;
+}
+
+export type AcceptMessageResult =
+  | {
+      outcome: 'stored';
+      storedRecords: StoredRecord[];
+      /** Set when an earlier message with other content had this control id (audited). */
+      reusedControlId?: { first?: OriginalMessage };
+    }
+  | {
+      outcome: 'duplicate';
+      /** The first copy, when DynamoDB returned it. */
+      original?: OriginalMessage;
+    };
+
+export type AlertChange =
+  | { kind: 'create'; alert: Alert }
+  /** `alert` carries the new version; the stored one must still be `expectedVersion`. */
+  | { kind: 'update'; alert: Alert; expectedVersion: number };
+
+export interface AlertChanges {
+  changes: readonly AlertChange[];
+  audit: readonly AuditEvent[];
+  /** Rendered notifications of these changes, committed with them and published afterwards. */
+  outbox?: readonly PendingNotification[];
+  /** The outbox entries are written claimed by this claimant (who publishes them next). */
+  claim?: OutboxClaim;
+}
+
+export interface AlertPage {
+  alerts: Alert[];
+  /** Pass back to get the next page; absent on the last page. */
+  cursor?: string;
+}
+
+export interface PatientHistory {
+  /** Undefined when no message about the patient has been stored yet. */
+  profile: PatientProfile | undefined;
+  /** Observations, medication order events and diagnoses inside the window, oldest first. */
+  records: StoredRecord[];
+  /** Cohort membership and medication orders, however old (empty for a patient without either). */
+  clinical: ClinicalState;
+  /** The current alert per rule and scope while open or acknowledged. */
+  activeAlerts: Alert[];
+  /** The last alert per rule and scope that is resolved or superseded. */
+  closedAlerts: Alert[];
+  /** Notifications committed but not yet published (a publish failed or the function stopped): send these first. */
+  pendingNotifications: PendingNotification[];
+}
+
+export interface HistoryWindow {
+  /** How far back records are read (HISTORY_DAYS). */
+  historyDays: number;
+  now: Date | string;
+}
+
+/** What the administrator asked for; stored as the enrolment record. */
+export type CohortMembershipChange = Omit<CohortEnrolment, 'kind'>;
+
+/** What the store keeps about a patient besides the records (the STATE#PROFILE item). */
+export interface PatientProfile {
+  namespace: string;
+  mrn: string;
+  /** The sending facility of the last message about this patient. */
+  facility?: string;
+  sex: Sex;
+  location?: string;
+  /** Kept only for hospitals with `pagePhi: full`; never logged. */
+  name?: { family: string; given: string };
+  /** Present while the patient is in the cohort. */
+  cohort?: { since: string; via: string };
+  updatedAt?: string;
+}
+
+/** A cohort enrolment or removal as stored (recordId is its sort key). */
+export interface StoredEnrolment {
+  recordId: string;
+  enrolment: CohortEnrolment;
+}
+
+export type TriggeringItem =
+  | { kind: 'record'; patient: PatientKey; stored: StoredRecord }
+  | { kind: 'enrolment'; patient: PatientKey; stored: StoredEnrolment };
+
+/** What a store throws; `retryable` says whether the same call may succeed later (AE, not AR). */
+export class StoreError extends Error {
+  constructor(
+    message: string,
+    /** True when the same call may succeed later (throttling, network, a 5xx): answer AE, not AR. */
+    readonly retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StoreError';
+  }
+}
+
+/**
+ * An alert changed under us: a create found the alert already open (a
+ * concurrent or retried evaluation), or an update found another version. The
+ * caller reloads the patient and evaluates again.
+ */
+export class ConcurrentAlertChangeError extends StoreError {
+  constructor(readonly alertIds: readonly string[]) {
+    super(`Alert changed concurrently: ${alertIds.join(', ')}`, true);
+    this.name = 'ConcurrentAlertChangeError';
+  }
+}

@@ -5,7 +5,7 @@
  * Each stage and each patient is isolated: a failure is recorded and counted,
  * everything else is still done, and the next run tries again.
  */
-import type { AlertPage, PatientProfile } from '../adapters/store.js';
+
 import { applyOutcomes, sweepAlerts } from '../alerts/lifecycle.js';
 import type { Alert } from '../domain/alerts.js';
 import { evaluatePatient } from '../rules/engine.js';
@@ -18,7 +18,14 @@ import {
   renderPending,
 } from './notify.js';
 import { patientRefOf, patientStateOf } from './patient.js';
-import type { NotificationPorts, PatientKey, PatientPorts, WorkflowSettings } from './ports.js';
+import type {
+  AlertPage,
+  NotificationPorts,
+  PatientKey,
+  PatientPorts,
+  PatientProfile,
+  WorkflowSettings,
+} from './ports.js';
 
 export interface SweepPorts extends PatientPorts, NotificationPorts {
   listCohortPatients(): Promise<PatientProfile[]>;
