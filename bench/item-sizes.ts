@@ -193,7 +193,7 @@ function itemWrites(input: WriteInput): ItemWrite[] {
   );
 }
 
-/** The secondary indexes' partition attributes (table-layout.ts): an item carrying one is also written there. */
+/** The secondary indexes' partition attributes (lambdas/table/layout.ts): an item carrying one is also written there. */
 const indexPartitionKeys = ['openAlertsPk', 'cohortPk', 'criticalAlertsPk'];
 
 /**

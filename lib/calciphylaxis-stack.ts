@@ -8,8 +8,8 @@
 import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ackLinkBaseUrlVariable, ackLinkSecretArnVariable } from '../lambdas/ack-links/links.js';
-import { cohortIndex, criticalAlertsIndex, openAlertsIndex } from '../lambdas/adapters/table-layout.js';
 import { escalationChainOf, escalationTopicArnsVariable } from '../lambdas/alerts/escalation.js';
+import { cohortIndex, criticalAlertsIndex, openAlertsIndex } from '../lambdas/table/layout.js';
 import { type HospitalConfig, rulesConfigFor } from './config/hospital-config.js';
 import { AckLinkKey } from './constructs/ack-link-key.js';
 import { Api } from './constructs/api.js';

@@ -26,7 +26,7 @@ import {
   keyAttributes,
   openAlertsIndex,
   ttlAttribute,
-} from '../../lambdas/adapters/table-layout.js';
+} from '../../lambdas/table/layout.js';
 
 export const localTopicNames = {
   pages: 'calciphylaxis-pages',

@@ -4,7 +4,7 @@
  * provisioned. Used by `npm start` and by the test suite's global setup.
  */
 
-import { defaultTableName } from '../../lambdas/adapters/table-layout.js';
+import { defaultTableName } from '../../lambdas/table/layout.js';
 import { type RunningAwsEmulator, startAwsEmulator } from './aws-emulator.js';
 import {
   type DynamoDbLocalOptions,

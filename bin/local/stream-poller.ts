@@ -21,7 +21,7 @@ import {
   type ShardIteratorType,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { evaluationTriggerFilterPattern } from '../../lambdas/adapters/table-layout.js';
+import { evaluationTriggerFilterPattern } from '../../lambdas/table/layout.js';
 import type { StreamCheckpoints } from './stream-checkpoints.js';
 import { compileFilter, type StreamRecordFilter } from './stream-filter.js';
 import { lambdaRecord } from './stream-records.js';

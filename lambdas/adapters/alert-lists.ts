@@ -4,11 +4,6 @@
  */
 import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Alert } from '../domain/alerts.js';
-import type { AlertPage } from '../workflows/ports.js';
-import { dynamoDocumentClient } from './aws-clients.js';
-import { storeSettings } from './store-context.js';
-import { InvalidCursorError, InvalidStoreRequestError, storeErrorFrom } from './store-errors.js';
-import { alertFromItem, type Item } from './store-items.js';
 import {
   alertIdPk,
   alertIdSk,
@@ -17,7 +12,12 @@ import {
   notificationSk,
   openAlertsIndex,
   patientPk,
-} from './table-layout.js';
+} from '../table/layout.js';
+import type { AlertPage } from '../workflows/ports.js';
+import { dynamoDocumentClient } from './aws-clients.js';
+import { storeSettings } from './store-context.js';
+import { InvalidCursorError, InvalidStoreRequestError, storeErrorFrom } from './store-errors.js';
+import { alertFromItem, type Item } from './store-items.js';
 
 export type { AlertPage } from '../workflows/ports.js';
 

@@ -6,6 +6,7 @@
  */
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Alert } from '../domain/alerts.js';
+import { alertIdPk, alertIdSk, type PatientKey } from '../table/layout.js';
 import type { AlertChanges } from '../workflows/ports.js';
 import { dynamoDocumentClient } from './aws-clients.js';
 import { cancellationReasons, maxTransactionItems, storeSettings } from './store-context.js';
@@ -18,7 +19,6 @@ import {
   outboxItem,
   patientKeyOf,
 } from './store-items.js';
-import { alertIdPk, alertIdSk, type PatientKey } from './table-layout.js';
 
 export type { AlertChange, AlertChanges } from '../workflows/ports.js';
 

@@ -8,6 +8,14 @@ import { GetCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dyna
 import type { CohortEnrolment, StoredRecord } from '../domain/records.js';
 import { type ClinicalState, emptyClinicalState } from '../patient/clinical-state.js';
 import type { CohortMembership } from '../patient/patient-state.js';
+import {
+  clinicalStateSk,
+  cohortIndex,
+  type PatientKey,
+  patientPk,
+  profileSk,
+  sortKeyPrefix,
+} from '../table/layout.js';
 import { dynamoDocumentClient } from './aws-clients.js';
 import { type CancellationReason, cancellationReasons, queryAll, storeSettings } from './store-context.js';
 import { StoreUnavailableError, storeErrorFrom } from './store-errors.js';
@@ -18,14 +26,6 @@ import {
   storedRecordFromItem,
   type VersionedClinicalState,
 } from './store-items.js';
-import {
-  clinicalStateSk,
-  cohortIndex,
-  type PatientKey,
-  patientPk,
-  profileSk,
-  sortKeyPrefix,
-} from './table-layout.js';
 import { UpdateBuilder } from './update-expression.js';
 
 /** Conflicting writers retried before the call fails as unavailable (AE: the sender retries later). */

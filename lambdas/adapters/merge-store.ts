@@ -4,9 +4,10 @@
  * them), each marked with where it came from. The copies do not start evaluations (stream-image.ts):
  * the merge evaluates the survivor once, on the whole.
  */
+
+import { mergedFromAttribute, type PatientKey, patientPk, sortKeyPrefix } from '../table/layout.js';
 import { putInBatches, queryAll } from './store-context.js';
 import type { Item } from './store-items.js';
-import { mergedFromAttribute, type PatientKey, patientPk, sortKeyPrefix } from './table-layout.js';
 
 /** Copies every record and enrolment of `prior` to `survivor`; idempotent (same keys, same content). */
 export async function copyPatientRecords(prior: PatientKey, survivor: PatientKey): Promise<number> {

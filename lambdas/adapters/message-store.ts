@@ -5,6 +5,16 @@
  */
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { ClinicalState } from '../patient/clinical-state.js';
+import {
+  controlIdReusedAuditSk,
+  messagePk,
+  messageSk,
+  patientPk,
+  profileSk,
+  reusedControlIdSuffix,
+  reusedMessageSk,
+  ttlAttribute,
+} from '../table/layout.js';
 import type { AcceptMessageInput, AcceptMessageResult, OriginalMessage } from '../workflows/ports.js';
 import { dynamoDocumentClient } from './aws-clients.js';
 import {
@@ -17,16 +27,6 @@ import {
 import { cancellationReasons, maxTransactionItems, putInBatches, storeSettings } from './store-context.js';
 import { InvalidStoreRequestError, storeErrorFrom } from './store-errors.js';
 import { type Item, patientKeyOf, recordItems } from './store-items.js';
-import {
-  controlIdReusedAuditSk,
-  messagePk,
-  messageSk,
-  patientPk,
-  profileSk,
-  reusedControlIdSuffix,
-  reusedMessageSk,
-  ttlAttribute,
-} from './table-layout.js';
 import { UpdateBuilder } from './update-expression.js';
 
 export type { AcceptMessageInput, AcceptMessageResult, OriginalMessage } from '../workflows/ports.js';

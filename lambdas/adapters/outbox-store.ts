@@ -4,12 +4,12 @@
  * sent (with a sent mark the timeliness report reads) once SNS took it.
  */
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { notificationSk, outboxSk, type PatientKey, patientPk, ttlAttribute } from '../table/layout.js';
 import type { OutboxClaim, PendingNotification } from '../workflows/ports.js';
 import { dynamoDocumentClient } from './aws-clients.js';
 import { cancellationReasons, storeSettings } from './store-context.js';
 import { storeErrorFrom } from './store-errors.js';
 import type { Item } from './store-items.js';
-import { notificationSk, outboxSk, type PatientKey, patientPk, ttlAttribute } from './table-layout.js';
 
 const isConditionFailure = (error: unknown): boolean =>
   (error as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException';

@@ -5,6 +5,16 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { CohortEnrolment } from '../domain/records.js';
 import { type ClinicalState, emptyClinicalState } from '../patient/clinical-state.js';
+import {
+  clinicalStateSk,
+  cohortIndex,
+  historyRange,
+  type PatientKey,
+  patientPk,
+  prefixUpperBound,
+  profileSk,
+  sortKeyPrefix,
+} from '../table/layout.js';
 import type { CohortMembershipChange, HistoryWindow, PatientHistory } from '../workflows/ports.js';
 import { dynamoDocumentClient } from './aws-clients.js';
 import {
@@ -28,16 +38,6 @@ import {
   type StoredEnrolment,
   storedRecordFromItem,
 } from './store-items.js';
-import {
-  clinicalStateSk,
-  cohortIndex,
-  historyRange,
-  type PatientKey,
-  patientPk,
-  prefixUpperBound,
-  profileSk,
-  sortKeyPrefix,
-} from './table-layout.js';
 import { UpdateBuilder } from './update-expression.js';
 
 export type { CohortMembershipChange, HistoryWindow, PatientHistory } from '../workflows/ports.js';

@@ -8,7 +8,6 @@ import type { Alert, AuditEvent } from '../domain/alerts.js';
 import type { ClinicalRecord, CohortEnrolment, PatientRef, Sex, StoredRecord } from '../domain/records.js';
 import type { ClinicalState } from '../patient/clinical-state.js';
 import { changesOrderState } from '../patient/medication-orders.js';
-import type { PatientProfile, PendingNotification, StoredEnrolment } from '../workflows/ports.js';
 import {
   alertIdPk,
   alertIdSk,
@@ -27,7 +26,8 @@ import {
   outboxSk,
   type PatientKey,
   patientPk,
-} from './table-layout.js';
+} from '../table/layout.js';
+import type { PatientProfile, PendingNotification, StoredEnrolment } from '../workflows/ports.js';
 
 export type { PatientProfile, StoredEnrolment } from '../workflows/ports.js';
 

@@ -11,6 +11,8 @@
  *   pendingNotifications; outbox-store: claimNotification, completeNotification,
  *   releaseNotification)
  */
+
+export type { PatientKey } from '../table/layout.js';
 export { type AlertPage, listActiveAlerts, listCriticalAlerts } from './alert-lists.js';
 export { type AlertChange, type AlertChanges, applyAlertChanges, getAlert } from './alert-store.js';
 export { type AcceptMessageInput, type AcceptMessageResult, acceptMessage } from './message-store.js';
@@ -44,4 +46,3 @@ export {
   triggeringItemFromImage,
   UnreadableStreamImageError,
 } from './stream-image.js';
-export type { PatientKey } from './table-layout.js';

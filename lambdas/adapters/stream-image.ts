@@ -6,8 +6,8 @@
 
 import type { AttributeValue } from 'aws-lambda';
 import type { ClinicalRecord, CohortEnrolment } from '../domain/records.js';
+import { mergedFromAttribute } from '../table/layout.js';
 import type { TriggeringItem } from '../workflows/ports.js';
-import { mergedFromAttribute } from './table-layout.js';
 
 export type { TriggeringItem } from '../workflows/ports.js';
 

@@ -15,7 +15,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { evaluationTriggerFilterPattern } from '../../lambdas/adapters/table-layout.js';
+import { evaluationTriggerFilterPattern } from '../../lambdas/table/layout.js';
 import type { PipelineFunction } from './pipeline-function.js';
 import type { Store } from './store.js';
 

@@ -20,7 +20,7 @@ import {
   openAlertsIndex,
   patientPk,
   ttlAttribute,
-} from '../../lambdas/adapters/table-layout.js';
+} from '../../lambdas/table/layout.js';
 
 /** The item actions a function may be granted on the table (never DeleteItem or Scan). */
 export type TableAction =

@@ -8,10 +8,10 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readClinicalState } from '../../lambdas/adapters/clinical-state-store.js';
 import { acceptMessage, loadPatient } from '../../lambdas/adapters/store.js';
-import { patientPk } from '../../lambdas/adapters/table-layout.js';
 import { parseRulesConfig } from '../../lambdas/config/rules-config.js';
 import type { ClinicalRecord, PatientRef, StoredRecord } from '../../lambdas/domain/records.js';
 import { applyRecords, type ClinicalState } from '../../lambdas/patient/clinical-state.js';
+import { patientPk } from '../../lambdas/table/layout.js';
 import { localServicesTimeoutMs, useLocalServices } from '../support/local-services.js';
 import {
   calciumObservation,

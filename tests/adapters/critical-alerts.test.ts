@@ -19,6 +19,7 @@ import {
   InvalidStoreRequestError,
   listCriticalAlerts,
 } from '../../lambdas/adapters/store.js';
+import type { Alert } from '../../lambdas/domain/alerts.js';
 import {
   alertIdPk,
   alertIdSk,
@@ -29,8 +30,7 @@ import {
   criticalAlertsRanges,
   openAlertsIndex,
   patientPk,
-} from '../../lambdas/adapters/table-layout.js';
-import type { Alert } from '../../lambdas/domain/alerts.js';
+} from '../../lambdas/table/layout.js';
 import type { LocalServicesDescription } from '../support/global-setup.js';
 import { localServicesTimeoutMs, useLocalServices } from '../support/local-services.js';
 import { openAlert, syntheticPatient } from '../support/synthetic-records.js';

@@ -3,7 +3,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { compileFilter, UnsupportedFilterError } from '../../bin/local/stream-filter.js';
 import { firstFailedIndex } from '../../bin/local/stream-poller.js';
-import { evaluationTriggerFilterPattern } from '../../lambdas/adapters/table-layout.js';
+import { evaluationTriggerFilterPattern } from '../../lambdas/table/layout.js';
 
 function streamRecord(
   eventName: 'INSERT' | 'MODIFY' | 'REMOVE',

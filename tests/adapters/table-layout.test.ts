@@ -16,7 +16,7 @@ import {
   patientPk,
   profileSk,
   unescapeKeyPart,
-} from '../../lambdas/adapters/table-layout.js';
+} from '../../lambdas/table/layout.js';
 
 describe('table keys', () => {
   it('builds the contract keys unchanged for ordinary identifiers', () => {

@@ -8,7 +8,7 @@ import { Validations } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { criticalAlertsIndex } from '../../lambdas/adapters/table-layout.js';
+import { criticalAlertsIndex } from '../../lambdas/table/layout.js';
 import type { CalciphylaxisStack } from '../../lib/calciphylaxis-stack.js';
 import { loadHospitalConfig } from '../../lib/config/hospital-config.js';
 import { type BuiltStack, buildStack, buildTimeoutMs } from './support/build-stack.js';

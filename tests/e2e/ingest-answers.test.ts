@@ -8,9 +8,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getRawMessage } from '../../lambdas/adapters/archive.js';
-import { messagePk, patientPk } from '../../lambdas/adapters/table-layout.js';
 import { metrics } from '../../lambdas/handlers/runtime.js';
 import { readHl7 } from '../../lambdas/hl7/index.js';
+import { messagePk, patientPk } from '../../lambdas/table/layout.js';
 import { localServicesTimeoutMs } from '../support/local-services.js';
 import { calciumResult, type Harness, hl7Time, newControlId, newMrn, startHarness } from './harness.js';
 

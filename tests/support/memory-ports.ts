@@ -13,7 +13,6 @@ import {
   recordItems,
   type StoredEnrolment,
 } from '../../lambdas/adapters/store-items.js';
-import { enrolmentSk, type PatientKey } from '../../lambdas/adapters/table-layout.js';
 import type { RulesConfig } from '../../lambdas/config/rules-config.js';
 import type { Alert, AuditEvent } from '../../lambdas/domain/alerts.js';
 import type { ClinicalRecord, CohortEnrolment, StoredRecord } from '../../lambdas/domain/records.js';
@@ -23,6 +22,7 @@ import {
   type ClinicalState,
   emptyClinicalState,
 } from '../../lambdas/patient/clinical-state.js';
+import { enrolmentSk, type PatientKey } from '../../lambdas/table/layout.js';
 import type { EvaluationPorts } from '../../lambdas/workflows/evaluate.js';
 import type { PendingNotification } from '../../lambdas/workflows/ports.js';
 

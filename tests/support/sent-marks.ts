@@ -4,7 +4,7 @@
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../lambdas/adapters/aws-clients.js';
-import { notificationSk, type PatientKey, patientPk } from '../../lambdas/adapters/table-layout.js';
+import { notificationSk, type PatientKey, patientPk } from '../../lambdas/table/layout.js';
 
 const tableName = () => String(process.env.TABLE_NAME);
 
