@@ -19,7 +19,10 @@
  * machine's long run would want), --seed.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { type ReceivedNotification, startNotificationMonitor } from '../bin/local/notification-monitor.js';
@@ -153,8 +156,10 @@ async function startTarget(options: LoadOptions): Promise<Target> {
     awsEmulatorPort: 0,
     dynamoDb: options.fullJit ? { javaOptions: [] } : {},
   });
+  // As `npm start` does on kept data: the stream position survives a restart.
+  const checkpointFile = join(mkdtempSync(join(tmpdir(), 'load-bench-')), 'stream-checkpoints.json');
   const startStack = () =>
-    startLocalStack({ environment: services.environment, ingestPort: 0, sweepIntervalMs: 0 });
+    startLocalStack({ environment: services.environment, ingestPort: 0, sweepIntervalMs: 0, checkpointFile });
   let stack: LocalStack = await startStack();
   return {
     get ingestUrl() {
