@@ -18,12 +18,7 @@ import { Message } from 'node-hl7-client';
 import { parseRulesConfig } from '../lambdas/config/rules-config.js';
 import { readHl7 } from '../lambdas/hl7/index.js';
 import { modelMessage } from '../lambdas/messages/index.js';
-import {
-  esmRequireBanner,
-  externalModules,
-  pipelineBundleTarget,
-  pipelineFunctionNames,
-} from '../lib/bundling.js';
+import { pipelineBundleTarget, pipelineEsbuildOptions, pipelineFunctionNames } from '../lib/bundling.js';
 import { writeRulesConfigFile } from '../lib/config/rules-config-file.js';
 
 // ------------------------------------------------------------------ corpus
@@ -437,14 +432,7 @@ async function bundleFigures(
   const entry = fileURLToPath(new URL(relativeEntry, import.meta.url));
   const result = await build({
     entryPoints: [entry],
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    target: pipelineBundleTarget,
-    format: 'esm',
-    mainFields: ['module', 'main'],
-    banner: { js: esmRequireBanner },
-    external: externalModules,
+    ...pipelineEsbuildOptions,
     write: false,
     metafile: true,
   });

@@ -2,6 +2,7 @@
  * How the Lambda functions are bundled, shared by the stack and the bench
  * that measures the bundles (no CDK import, so the bench loads quickly).
  */
+import type { BuildOptions } from 'esbuild';
 
 /** The pipeline functions: each is `lambdas/handlers/<name>.ts`. */
 export const pipelineFunctionNames = ['ingest', 'evaluate', 'sweep', 'admin', 'ack-link'] as const;
@@ -23,3 +24,18 @@ export const esmRequireBanner =
  * each bundle; the bench reports their share.
  */
 export const externalModules: string[] = [];
+
+/**
+ * The esbuild options of a function bundle as the stack builds it (NodejsFunction's bundling, in
+ * esbuild's own terms): for measuring and inspecting bundles outside a synth.
+ */
+export const pipelineEsbuildOptions: BuildOptions = {
+  bundle: true,
+  minify: true,
+  platform: 'node',
+  target: pipelineBundleTarget,
+  format: 'esm',
+  mainFields: ['module', 'main'],
+  banner: { js: esmRequireBanner },
+  external: externalModules,
+};

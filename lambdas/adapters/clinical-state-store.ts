@@ -22,6 +22,7 @@ import { StoreUnavailableError, storeErrorFrom } from './store-errors.js';
 import {
   clinicalStateFromItem,
   clinicalStateItem,
+  type Item,
   storedEnrolmentFromItem,
   storedRecordFromItem,
   type VersionedClinicalState,
@@ -152,23 +153,29 @@ export async function listAllPatients(): Promise<PatientKey[]> {
 export async function readWholeRecord(
   patient: PatientKey,
 ): Promise<{ records: StoredRecord[]; enrolments: CohortEnrolment[] }> {
-  const pk = patientPk(patient);
-  const [recordItems, enrolmentItems] = await Promise.all([
-    queryAll('readWholeRecord', {
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :band)',
-      ExpressionAttributeValues: { ':pk': pk, ':band': sortKeyPrefix.history },
-      ConsistentRead: true,
-    }),
-    queryAll('readWholeRecord', {
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :band)',
-      ExpressionAttributeValues: { ':pk': pk, ':band': sortKeyPrefix.cohortEnrolment },
-      ConsistentRead: true,
-    }),
-  ]);
+  const { records, enrolments } = await wholeRecordItems('readWholeRecord', patient);
   return {
-    records: recordItems.map(storedRecordFromItem),
-    enrolments: enrolmentItems.map((item) => storedEnrolmentFromItem(item).enrolment),
+    records: records.map(storedRecordFromItem),
+    enrolments: enrolments.map((item) => storedEnrolmentFromItem(item).enrolment),
   };
+}
+
+/** The items of a patient's every record and enrolment, however old (migrations and merges only). */
+export async function wholeRecordItems(
+  operation: string,
+  patient: PatientKey,
+): Promise<{ records: Item[]; enrolments: Item[] }> {
+  const band = (prefix: string) =>
+    queryAll(operation, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :band)',
+      ExpressionAttributeValues: { ':pk': patientPk(patient), ':band': prefix },
+      ConsistentRead: true,
+    });
+  const [records, enrolments] = await Promise.all([
+    band(sortKeyPrefix.history),
+    band(sortKeyPrefix.cohortEnrolment),
+  ]);
+  return { records, enrolments };
 }
 
 /**

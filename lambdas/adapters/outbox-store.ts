@@ -4,12 +4,12 @@
  * sent (with a sent mark the timeliness report reads) once SNS took it.
  */
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { notificationSk, outboxSk, type PatientKey, patientPk, ttlAttribute } from '../table/layout.js';
+import { outboxSk, patientPk, ttlAttribute } from '../table/layout.js';
 import type { OutboxClaim, PendingNotification } from '../workflows/ports.js';
 import { dynamoDocumentClient } from './aws-clients.js';
 import { cancellationReasons, storeSettings } from './store-context.js';
 import { storeErrorFrom } from './store-errors.js';
-import type { Item } from './store-items.js';
+import { sentMarkItem } from './store-items.js';
 
 const isConditionFailure = (error: unknown): boolean =>
   (error as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException';
@@ -155,21 +155,4 @@ export async function completeNotification(
     if (cancellationReasons(error)?.[0]?.code === 'ConditionalCheckFailed') return;
     throw storeErrorFrom('completeNotification', error);
   }
-}
-
-function sentMarkItem(
-  notificationId: string,
-  patient: PatientKey,
-  details: { sentAt?: string; messageId?: string; topic?: string },
-): Item {
-  return {
-    pk: patientPk(patient),
-    sk: notificationSk(notificationId),
-    itemType: 'notification',
-    status: 'sent',
-    notificationId,
-    sentAt: details.sentAt ?? new Date().toISOString(),
-    messageId: details.messageId,
-    topic: details.topic,
-  };
 }

@@ -20,6 +20,7 @@ import {
   enrolmentSk,
   medicationOrderSk,
   mergeSk,
+  notificationSk,
   observationSk,
   openAlertsIndex,
   orderStateUnchangedAttribute,
@@ -368,5 +369,23 @@ export function clinicalStateFromItem(item: Item): VersionedClinicalState {
       medications: JSON.parse(String(item.medications)) as ClinicalState['medications'],
     },
     version: Number(item.version),
+  };
+}
+
+/** The sent mark of a published notification (the timeliness report reads its `sentAt`). */
+export function sentMarkItem(
+  notificationId: string,
+  patient: PatientKey,
+  details: { sentAt?: string; messageId?: string; topic?: string },
+): Item {
+  return {
+    pk: patientPk(patient),
+    sk: notificationSk(notificationId),
+    itemType: 'notification',
+    status: 'sent',
+    notificationId,
+    sentAt: details.sentAt ?? new Date().toISOString(),
+    messageId: details.messageId,
+    topic: details.topic,
   };
 }

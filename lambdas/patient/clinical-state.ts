@@ -6,7 +6,13 @@
  */
 import type { RulesConfig } from '../config/rules-config.js';
 import type { CohortEnrolment, StoredRecord } from '../domain/records.js';
-import { applyCohortEvent, cohortEventsOf, enrolmentEvent, notInCohort } from './cohort.js';
+import {
+  applyCohortEvent,
+  cohortEventsOf,
+  enrolmentEvent,
+  matchesCohortCode,
+  notInCohort,
+} from './cohort.js';
 import {
   applyMedicationEvents,
   changesOrderState,
@@ -31,8 +37,7 @@ export function recordsChangeClinicalState(
   return records.some(
     (record) =>
       (record.kind === 'medicationOrder' && changesOrderState(record)) ||
-      (record.kind === 'diagnosis' &&
-        cohortEventsOf([{ recordId: '', receivedAt: '', record }], config).length > 0),
+      (record.kind === 'diagnosis' && matchesCohortCode(record, config)),
   );
 }
 

@@ -43,24 +43,43 @@ export async function backfillClinicalState(
   const summary: BackfillSummary = { patients: 0, written: 0, unchanged: 0, contended: 0 };
   for (const patient of await ports.listAllPatients()) {
     summary.patients++;
-    summary[await backfillPatient(patient, ports, config, clock)]++;
+    summary[await rebuildStoredState('backfill', patient, ports, config, clock)]++;
   }
   return summary;
 }
 
-async function backfillPatient(
+/** Rebuilds one patient's state from their whole record and stores it where it differs. */
+export function rebuildStoredState(
+  operation: string,
   patient: PatientKey,
-  ports: BackfillPorts,
+  ports: Pick<BackfillPorts, 'readWholeRecord' | 'readClinicalState' | 'replaceClinicalState'>,
   config: Pick<RulesConfig, 'cohortCodes'>,
   clock: () => Date,
-): Promise<'written' | 'unchanged' | 'contended'> {
-  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const current = await ports.readClinicalState('backfill', patient);
+): Promise<ClinicalStateUpdate> {
+  return updateClinicalState(operation, patient, ports, clock, async () => {
     const { records, enrolments } = await ports.readWholeRecord(patient);
-    const rebuilt = rebuildClinicalState(records, enrolments, config);
-    // A patient with neither orders nor a cohort event has nothing to store (absent reads as empty).
-    if (isDeepStrictEqual(current.state, rebuilt)) return 'unchanged';
-    if (await ports.replaceClinicalState(patient, rebuilt, current.version, clock().toISOString())) {
+    return rebuildClinicalState(records, enrolments, config);
+  });
+}
+
+export type ClinicalStateUpdate = 'written' | 'unchanged' | 'contended';
+
+/**
+ * Read, compute the next state, write it on condition of the version read; recomputed when another
+ * writer came first. A state equal to the stored one is not written (absent reads as empty).
+ */
+export async function updateClinicalState(
+  operation: string,
+  patient: PatientKey,
+  ports: Pick<BackfillPorts, 'readClinicalState' | 'replaceClinicalState'>,
+  clock: () => Date,
+  next: (current: ClinicalState) => Promise<ClinicalState> | ClinicalState,
+): Promise<ClinicalStateUpdate> {
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const current = await ports.readClinicalState(operation, patient);
+    const updated = await next(current.state);
+    if (isDeepStrictEqual(current.state, updated)) return 'unchanged';
+    if (await ports.replaceClinicalState(patient, updated, current.version, clock().toISOString())) {
       return 'written';
     }
   }

@@ -307,7 +307,7 @@ function removalReason(enrolment: CohortEnrolment): string {
   return `patient removed from the cohort${why} by ${who}`;
 }
 
-/** Entering the cohort (a matching diagnosis or an enrolment) evaluates every rule on what is stored. */
+/** Entering the cohort (a matching diagnosis, an enrolment) and a merge evaluate every rule on what is stored. */
 function triggerFor(unit: EvaluationUnit, config: WorkflowSettings['config']): Trigger {
   if (unit.kind === 'enrolment' || unit.stored.some((stored) => entersCohort(stored, config))) {
     return { kind: 'cohortEntered' };

@@ -9,8 +9,7 @@
 import { moveAlertsOnMerge } from '../alerts/merge.js';
 import type { RulesConfig } from '../config/rules-config.js';
 import type { PatientMerge } from '../domain/records.js';
-import { type ClinicalState, rebuildClinicalState } from '../patient/clinical-state.js';
-import type { BackfillPorts } from './backfill.js';
+import { type BackfillPorts, rebuildStoredState, updateClinicalState } from './backfill.js';
 import { commitAndPublish, type Publisher } from './notify.js';
 import type { NotificationPorts, PatientKey, PatientPorts } from './ports.js';
 
@@ -26,8 +25,6 @@ export interface MergeSummary {
   alertsMoved: number;
 }
 
-const maxStateAttempts = 5;
-
 export async function applyPatientMerge(
   merge: PatientMerge,
   survivor: PatientKey & { facility: string; location?: string },
@@ -42,24 +39,15 @@ export async function applyPatientMerge(
   }
   const recordsCopied = await ports.copyPatientRecords(prior, survivor);
 
-  await updateClinicalState(
-    survivor,
-    ports,
-    async () => {
-      const { records, enrolments } = await ports.readWholeRecord(survivor);
-      return rebuildClinicalState(records, enrolments, settings.config);
-    },
-    clock,
+  const survivorState = await rebuildStoredState('patientMerge', survivor, ports, settings.config, clock);
+  const priorState = await updateClinicalState('patientMerge', prior, ports, clock, (current) =>
+    current.cohort.inCohort
+      ? { ...current, cohort: { inCohort: false, removedAt: merge.mergedAt } }
+      : current,
   );
-  await updateClinicalState(
-    prior,
-    ports,
-    async (current) =>
-      current.cohort.inCohort
-        ? { ...current, cohort: { inCohort: false, removedAt: merge.mergedAt } }
-        : current,
-    clock,
-  );
+  if (survivorState === 'contended' || priorState === 'contended') {
+    throw new Error('the clinical state kept changing during the merge; the evaluation is retried');
+  }
 
   const now = clock();
   const window = { historyDays: settings.historyDays, now };
@@ -81,20 +69,4 @@ export async function applyPatientMerge(
   // Nothing to publish: the findings have not changed, only whose record holds them.
   await commitAndPublish(moved, [], ports, publisher);
   return { recordsCopied, alertsMoved: priorHistory.activeAlerts.length };
-}
-
-/** Read, compute, write on condition of the version read; recomputed when another writer came first. */
-async function updateClinicalState(
-  patient: PatientKey,
-  ports: MergePorts,
-  next: (current: ClinicalState) => Promise<ClinicalState> | ClinicalState,
-  clock: () => Date,
-): Promise<void> {
-  for (let attempt = 1; attempt <= maxStateAttempts; attempt++) {
-    const current = await ports.readClinicalState('patientMerge', patient);
-    const updated = await next(current.state);
-    if (updated === current.state) return;
-    if (await ports.replaceClinicalState(patient, updated, current.version, clock().toISOString())) return;
-  }
-  throw new Error('the clinical state kept changing during the merge; the evaluation is retried');
 }

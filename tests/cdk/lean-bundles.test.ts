@@ -6,19 +6,12 @@
  */
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { esmRequireBanner, externalModules, pipelineBundleTarget } from '../../lib/bundling.js';
+import { pipelineEsbuildOptions } from '../../lib/bundling.js';
 
 async function bundledPackages(name: string): Promise<{ packages: Set<string>; bytes: number }> {
   const result = await build({
     entryPoints: [new URL(`../../lambdas/handlers/${name}.ts`, import.meta.url).pathname],
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    target: pipelineBundleTarget,
-    format: 'esm',
-    mainFields: ['module', 'main'],
-    banner: { js: esmRequireBanner },
-    external: externalModules,
+    ...pipelineEsbuildOptions,
     write: false,
     metafile: true,
   });

@@ -4,6 +4,7 @@
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../lambdas/adapters/aws-clients.js';
+import { sentMarkItem } from '../../lambdas/adapters/store-items.js';
 import { notificationSk, type PatientKey, patientPk } from '../../lambdas/table/layout.js';
 
 const tableName = () => String(process.env.TABLE_NAME);
@@ -19,7 +20,7 @@ export async function wasNotificationSent(notificationId: string, patient: Patie
   return item !== undefined;
 }
 
-/** A sent mark as completeNotification writes it. */
+/** A sent mark, as completeNotification writes it. */
 export async function markNotificationSent(
   notificationId: string,
   patient: PatientKey,
@@ -28,15 +29,10 @@ export async function markNotificationSent(
   await dynamoDocumentClient().send(
     new PutCommand({
       TableName: tableName(),
-      Item: {
-        pk: patientPk(patient),
-        sk: notificationSk(notificationId),
-        itemType: 'notification',
-        status: 'sent',
-        notificationId,
-        sentAt: details.sentAt ?? new Date().toISOString(),
+      Item: sentMarkItem(notificationId, patient, {
+        sentAt: details.sentAt,
         messageId: details.messageId ?? 'sns-message-id',
-      },
+      }),
     }),
   );
 }

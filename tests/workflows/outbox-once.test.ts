@@ -10,18 +10,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as store from '../../lambdas/adapters/store.js';
 import { parseRulesConfig } from '../../lambdas/config/rules-config.js';
 import type { PatientRef } from '../../lambdas/domain/records.js';
-import { applyEnrolment } from '../../lambdas/patient/clinical-state.js';
 import { type EvaluationPorts, evaluateItem, evaluateUnit } from '../../lambdas/workflows/evaluate.js';
 import { outboxPolicy } from '../../lambdas/workflows/notify.js';
 import type { WorkflowSettings } from '../../lambdas/workflows/ports.js';
 import { runSweep, type SweepPorts } from '../../lambdas/workflows/sweep.js';
 import { localServicesTimeoutMs, useLocalServices } from '../support/local-services.js';
-import {
-  calciumObservation,
-  messageIdentity,
-  syntheticPatient,
-  uniqueControlId,
-} from '../support/synthetic-records.js';
+import { enrolledPatientWithCalcium } from '../support/stored-patients.js';
+import { calciumObservation, messageIdentity, uniqueControlId } from '../support/synthetic-records.js';
 
 const settings: WorkflowSettings = {
   config: parseRulesConfig({ timeZone: 'America/Chicago' }),
@@ -37,28 +32,10 @@ beforeAll(async () => {
 
 /** A cohort patient whose critical calcium (7.1 mg/dL) is stored, not yet evaluated. */
 async function storedCriticalCalcium(at: Date) {
-  const patient: PatientRef = syntheticPatient({ namespace: 'SYNTH_OUTBOX' });
-  await store.setCohortMembership(
-    patient.namespace,
-    patient.mrn,
-    { action: 'enrol', by: 'admin-7', at: new Date(at.getTime() - 3_600_000).toISOString() },
-    applyEnrolment,
-  );
-  const controlId = uniqueControlId();
-  const accepted = await store.acceptMessage({
-    ...messageIdentity(),
-    facility: patient.facility,
-    controlId,
-    receivedAt: at.toISOString(),
-    archiveKey: `raw/outbox-test/${controlId}.hl7`,
-    patient,
-    records: [calciumObservation({ calciumMgDl: 7.1, controlId, observedAt: at.toISOString() })],
-  });
-  if (accepted.outcome !== 'stored') throw new Error('calcium not stored');
-  const [stored] = accepted.storedRecords;
-  if (stored === undefined) throw new Error('no record stored');
-  const key = { namespace: patient.namespace, mrn: patient.mrn };
-  return { patient, item: { kind: 'record' as const, patient: key, stored } };
+  const { patient, items } = await enrolledPatientWithCalcium('SYNTH_OUTBOX', 7.1, at);
+  const [item] = items;
+  if (item === undefined) throw new Error('no record stored');
+  return { patient, item };
 }
 
 /** Only this patient, as the sweep would see it (other suites share the table). */

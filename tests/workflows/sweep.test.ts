@@ -10,18 +10,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as store from '../../lambdas/adapters/store.js';
 import { parseRulesConfig } from '../../lambdas/config/rules-config.js';
 import type { PatientRef } from '../../lambdas/domain/records.js';
-import { applyEnrolment } from '../../lambdas/patient/clinical-state.js';
 import type { EvaluationPorts } from '../../lambdas/workflows/evaluate.js';
 import { evaluateItem } from '../../lambdas/workflows/evaluate.js';
 import type { WorkflowSettings } from '../../lambdas/workflows/ports.js';
 import { patientLogId, runSweep, type SweepPorts } from '../../lambdas/workflows/sweep.js';
 import { localServicesTimeoutMs, useLocalServices } from '../support/local-services.js';
-import {
-  calciumObservation,
-  messageIdentity,
-  syntheticPatient,
-  uniqueControlId,
-} from '../support/synthetic-records.js';
+import { enrolledPatientWithCalcium } from '../support/stored-patients.js';
 
 const settings: WorkflowSettings = {
   config: parseRulesConfig({ timeZone: 'America/Chicago' }),
@@ -46,36 +40,8 @@ function openedAtInTheFuture(): Date {
 
 /** A cohort patient whose calcium of 7.1 mg/dL opened CALCIUM_CRITICAL_LOW (paged) at `at`. */
 async function criticalPatient(at: Date): Promise<PatientRef> {
-  const patient = syntheticPatient({ namespace: 'SYNTH_SWEEP' });
-  await store.setCohortMembership(
-    patient.namespace,
-    patient.mrn,
-    {
-      action: 'enrol',
-      by: 'admin-7',
-      at: new Date(at.getTime() - 60 * minuteMs).toISOString(),
-    },
-    applyEnrolment,
-  );
-  const controlId = uniqueControlId();
-  const accepted = await store.acceptMessage({
-    ...messageIdentity(),
-    facility: patient.facility,
-    controlId,
-    receivedAt: at.toISOString(),
-    archiveKey: `raw/sweep-test/${controlId}.hl7`,
-    patient,
-    records: [calciumObservation({ calciumMgDl: 7.1, controlId, observedAt: at.toISOString() })],
-  });
-  if (accepted.outcome !== 'stored') throw new Error('calcium not stored');
-  for (const stored of accepted.storedRecords) {
-    await evaluateItem(
-      { kind: 'record', patient: { namespace: patient.namespace, mrn: patient.mrn }, stored },
-      realPorts,
-      settings,
-      () => at,
-    );
-  }
+  const { patient, items } = await enrolledPatientWithCalcium('SYNTH_SWEEP', 7.1, at);
+  for (const item of items) await evaluateItem(item, realPorts, settings, () => at);
   return patient;
 }
 

@@ -16,10 +16,9 @@ import { localServicesTimeoutMs, useLocalServices } from '../support/local-servi
 import {
   calciphylaxisDiagnosis,
   calciumObservation,
-  messageIdentity,
   openAlert,
+  storableMessage,
   syntheticPatient,
-  uniqueControlId,
 } from '../support/synthetic-records.js';
 
 const settings: WorkflowSettings = {
@@ -34,16 +33,10 @@ beforeAll(async () => {
   ({ evaluationPorts: ports } = await import('../../lambdas/handlers/ports.js'));
 }, localServicesTimeoutMs);
 
-async function stored(patient: PatientRef, record: (controlId: string) => ClinicalRecord, at = new Date()) {
-  const controlId = uniqueControlId();
+async function stored(patient: PatientRef, record: ClinicalRecord, at = new Date()) {
+  const message = storableMessage(patient, [record], at.toISOString());
   const accepted = await store.acceptMessage({
-    ...messageIdentity(),
-    facility: patient.facility,
-    controlId,
-    receivedAt: at.toISOString(),
-    archiveKey: `raw/triage-test/${controlId}.hl7`,
-    patient,
-    records: [record(controlId)],
+    ...message,
     // As ingest does: the records that change the durable state change it in the same write.
     updateClinicalState: (current, records) => applyRecords(current, records, settings.config),
   });
@@ -60,7 +53,7 @@ async function stored(patient: PatientRef, record: (controlId: string) => Clinic
 describe('triage before the history read', () => {
   it('reads only the triage for a critical calcium of a patient outside the cohort, and changes nothing', async () => {
     const patient = syntheticPatient({ namespace: 'SYNTH_TRIAGE' });
-    const item = await stored(patient, (controlId) => calciumObservation({ calciumMgDl: 6.8, controlId }));
+    const item = await stored(patient, calciumObservation({ calciumMgDl: 6.8 }));
 
     const summary = await evaluateItem(item, ports, settings, () => new Date());
 
@@ -75,13 +68,13 @@ describe('triage before the history read', () => {
 
   it('evaluates in full the diagnosis that enters the cohort, and then the patient’s results', async () => {
     const patient = syntheticPatient({ namespace: 'SYNTH_TRIAGE' });
-    const diagnosis = await stored(patient, (controlId) => calciphylaxisDiagnosis({ controlId }));
+    const diagnosis = await stored(patient, calciphylaxisDiagnosis());
     expect(await evaluateItem(diagnosis, ports, settings, () => new Date())).toMatchObject({
       trigger: 'cohortEntered',
       inCohort: true,
     });
 
-    const calcium = await stored(patient, (controlId) => calciumObservation({ calciumMgDl: 6.8, controlId }));
+    const calcium = await stored(patient, calciumObservation({ calciumMgDl: 6.8 }));
     const summary = await evaluateItem(calcium, ports, settings, () => new Date());
     expect(summary).toMatchObject({ trigger: 'records', inCohort: true, published: 1 });
     expect(summary.timings).toMatchObject({
@@ -118,7 +111,7 @@ describe('triage before the history read', () => {
       pendingNotifications: true,
     });
 
-    const item = await stored(patient, (controlId) => calciumObservation({ calciumMgDl: 9.1, controlId }));
+    const item = await stored(patient, calciumObservation({ calciumMgDl: 9.1 }));
     const summary = await evaluateItem(item, ports, settings, () => new Date());
 
     expect(summary).toMatchObject({ inCohort: false, published: 1 });
