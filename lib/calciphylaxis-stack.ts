@@ -6,6 +6,7 @@
  * checked-in configuration.
  */
 import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { ackLinkBaseUrlVariable, ackLinkSecretArnVariable } from '../lambdas/ack-links/links.js';
 import { escalationChainOf, escalationTopicArnsVariable } from '../lambdas/alerts/escalation.js';
@@ -136,7 +137,7 @@ export class CalciphylaxisStack extends Stack {
     // loadPatient and the merge's record reads: Query of one partition; the profile and the clinical
     // state: GetItem; alert changes and the outbox: transaction Puts and an Update; a patient merge
     // copies the retired MRN's records with BatchWriteItem. No index, no BatchGetItem.
-    evaluate.allow(
+    const evaluateStatements = [
       store.tableStatement('EvaluatePatients', [
         'GetItem',
         'Query',
@@ -146,7 +147,8 @@ export class CalciphylaxisStack extends Stack {
       ]),
       paging.publishStatement(allTopics),
       ackLinkKey.readStatement(),
-    );
+    ];
+    evaluate.allow(...evaluateStatements);
 
     const sweep = pipelineFunction({
       name: 'sweep',
@@ -233,14 +235,20 @@ export class CalciphylaxisStack extends Stack {
       sweepEveryMinutes: config.sweepEveryMinutes,
     });
     // Lambda reads the encrypted stream and sends failed batches to the encrypted queue with this role.
-    evaluate.allow(
-      ...encryption.useStatements([
-        { service: 'dynamodb', contexts: [store.table.tableName] },
-        { service: 'sns', contexts: paging.topicArns(allTopics) },
-        { service: 'sqs', contexts: [evaluation.failedRecords.queueArn] },
-        { service: 'secretsmanager', contexts: [ackLinkKey.secret.secretArn] },
-      ]),
-    );
+    const evaluateKeyStatements = encryption.useStatements([
+      { service: 'dynamodb', contexts: [store.table.tableName] },
+      { service: 'sns', contexts: paging.topicArns(allTopics) },
+      { service: 'sqs', contexts: [evaluation.failedRecords.queueArn] },
+      { service: 'secretsmanager', contexts: [ackLinkKey.secret.secretArn] },
+    ]);
+    evaluate.allow(...evaluateKeyStatements);
+    // `npm run redrive` evaluates as the evaluate function does, reading the batches back from the
+    // stream and working the on-failure queue: a policy for the operators' role, attached by the hospital.
+    const redriveOperatorPolicy = new iam.ManagedPolicy(this, 'RedriveOperatorPolicy', {
+      managedPolicyName: `${prefix}-redrive-operator`,
+      description: 'npm run redrive: re-evaluate the stream batches on the evaluate on-failure queue',
+      statements: [...evaluateStatements, ...evaluation.redriveStatements(), ...evaluateKeyStatements],
+    });
     const api = new Api(this, 'Api', {
       prefix,
       key,
@@ -293,6 +301,11 @@ export class CalciphylaxisStack extends Stack {
     output('IngestUrl', api.ingestUrl, 'Where the lab feed POSTs HL7 v2 (SigV4-signed, execute-api:Invoke)');
     output('SenderPolicy', api.senderPolicyJson, 'IAM policy for a lab feed sender role: POST /hl7 only');
     output('AdminPolicy', api.adminPolicyJson, 'IAM policy for administrators: the admin routes only');
+    output(
+      'RedriveOperatorPolicyArn',
+      redriveOperatorPolicy.managedPolicyArn,
+      'IAM policy for operators who run npm run redrive (the dead-letter runbook)',
+    );
     output('TableName', store.table.tableName, 'DynamoDB table');
     output('ArchiveBucketName', archive.bucket.bucketName, 'Raw HL7 message archive');
     output('PagesTopicArn', paging.topics.pages.topicArn, 'Critical alerts');

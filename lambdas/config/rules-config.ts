@@ -7,6 +7,7 @@
  * Pure: no AWS import.
  */
 import { z } from 'zod';
+import { describeIssues } from '../domain/validation-issues.js';
 import { analyteNames, ConfigError } from './rules-config-shape.js';
 
 export { analyteNames, ConfigError };
@@ -177,11 +178,6 @@ export const rulesConfigSchema = z
 
 export type RulesConfig = z.output<typeof rulesConfigSchema>;
 export type RulesConfigInput = z.input<typeof rulesConfigSchema>;
-
-/** Formats zod issues as `key.path: message` lines. */
-export function describeIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
-}
 
 export function parseRulesConfig(input: unknown, origin = 'rules configuration'): RulesConfig {
   const result = rulesConfigSchema.safeParse(input);

@@ -1,15 +1,13 @@
 /**
  * The admin API (IAM-authenticated): GET /alerts, POST /alerts/{id}/ack,
  * POST /patients/{facility}/{mrn}/cohort, GET /reports/timeliness. Bodies and
- * query strings are validated with zod and a bad one is answered 400 naming
- * the field. Who acted is the caller's IAM identity, always; a name the
+ * query strings are validated (admin-requests.ts) and a bad one is answered
+ * 400 naming the field. Who acted is the caller's IAM identity, always; a name the
  * caller gives (`byName`) is recorded beside it, and a `by` in the body is
  * refused rather than trusted.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
 import * as store from '../adapters/store.js';
-import { describeIssues } from '../config/rules-config.js';
 import {
   acknowledge,
   changeCohortMembership,
@@ -17,68 +15,25 @@ import {
   RemovalReasonMissingError,
 } from '../workflows/admin.js';
 import { criticalResultTimeliness, ReportPeriodError } from '../workflows/report.js';
+import {
+  ackBody,
+  BadRequestError,
+  cohortBody,
+  listQuery,
+  parseRequest,
+  reportQuery,
+} from './admin-requests.js';
 import { adminPorts } from './ports.js';
 import { clock, hospitalRulesConfig, logger } from './runtime.js';
 
 const config = hospitalRulesConfig();
 const reportPorts = { listCriticalAlerts: store.listCriticalAlerts };
 
-/** Who acts is never the body's to say: a `by` there is refused, naming the field to use. */
-const refusedBy = z
-  .never({ error: "not accepted: who acts is the caller's IAM identity; give a name in byName" })
-  .optional();
-const byName = z.string().trim().min(1).max(200).optional();
-const ackBody = z.object({ by: refusedBy, byName }).strict();
-const cohortBody = z
-  .object({
-    action: z.enum(['enrol', 'remove']),
-    by: refusedBy,
-    byName,
-    reason: z.string().trim().min(1).max(500).optional(),
-  })
-  .strict()
-  .refine((body) => body.action !== 'remove' || body.reason !== undefined, {
-    path: ['reason'],
-    error: 'required to remove a patient from the cohort',
-  });
-const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
-  cursor: z.string().min(1).optional(),
-});
-
-/** `2026-11-01` (midnight UTC) or a date-time with `Z` or an offset: nothing a reader could take two ways. */
-const isoInstant = z
-  .string({ error: 'required: an ISO 8601 date or date-time' })
-  .refine(
-    (text) =>
-      z.iso.date().safeParse(text).success || z.iso.datetime({ offset: true }).safeParse(text).success,
-    'not an ISO 8601 date or date-time (2026-11-01, 2026-11-01T00:00:00Z)',
-  )
-  .transform((text) => new Date(text));
-const reportQuery = z.object({
-  from: isoInstant,
-  to: isoInstant,
-  format: z.enum(['json', 'csv']).default('json'),
-});
-
 const json = (statusCode: number, body: unknown): APIGatewayProxyResult => ({
   statusCode,
   headers: { 'Content-Type': 'application/json' },
   body: JSON.stringify(body),
 });
-
-class BadRequestError extends Error {
-  constructor(readonly issues: string[]) {
-    super(issues.join('; '));
-    this.name = 'BadRequestError';
-  }
-}
-
-function parse<T>(schema: z.ZodType<T>, input: unknown): T {
-  const result = schema.safeParse(input);
-  if (!result.success) throw new BadRequestError(describeIssues(result.error));
-  return result.data;
-}
 
 function bodyOf(event: APIGatewayProxyEvent): unknown {
   if (event.body === null || event.body === '') return {};
@@ -109,12 +64,12 @@ function caller(event: APIGatewayProxyEvent): string {
 async function route(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
   const { resource, httpMethod } = event;
   if (httpMethod === 'GET' && resource === '/alerts') {
-    const query = parse(listQuery, event.queryStringParameters ?? {});
+    const query = parseRequest(listQuery, event.queryStringParameters ?? {});
     return json(200, await store.listActiveAlerts(query));
   }
   if (httpMethod === 'POST' && resource === '/alerts/{id}/ack') {
     const alertId = event.pathParameters?.id ?? '';
-    const body = parse(ackBody, bodyOf(event));
+    const body = parseRequest(ackBody, bodyOf(event));
     const by = { identity: caller(event), ...(body.byName === undefined ? {} : { name: body.byName }) };
     const result = await acknowledge(alertId, by, adminPorts, config, clock);
     logger.info('acknowledge', { alertId, outcome: result.outcome });
@@ -127,7 +82,7 @@ async function route(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult
     const facility = event.pathParameters?.facility ?? '';
     const mrn = event.pathParameters?.mrn ?? '';
     if (facility === '' || mrn === '') throw new BadRequestError(['path: facility and mrn are required']);
-    const body = parse(cohortBody, bodyOf(event));
+    const body = parseRequest(cohortBody, bodyOf(event));
     const enrolment = await changeCohortMembership(
       namespaceOf(facility, config),
       mrn,
@@ -156,7 +111,7 @@ async function route(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult
 
 /** Critical alerts opened at or after `from` and before `to`: JSON (summary and rows) or the CSV. */
 async function timelinessRoute(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-  const { from, to, format } = parse(reportQuery, event.queryStringParameters ?? {});
+  const { from, to, format } = parseRequest(reportQuery, event.queryStringParameters ?? {});
   const report = await criticalResultTimeliness({ from, to }, reportPorts, config);
   logger.info('timeliness report', { from, to, format, count: report.summary.count });
   if (format === 'csv') {

@@ -11,13 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import {
   ConfigError,
-  describeIssues,
   maxEscalationLevels,
   parseRulesConfig,
   type RulesConfig,
   rulesConfigSchema,
 } from '../../lambdas/config/rules-config.js';
 import type { NotificationEvent, Severity } from '../../lambdas/domain/alerts.js';
+import { describeIssues } from '../../lambdas/domain/validation-issues.js';
 import { maxMessageBytesLimit } from '../../lambdas/hl7/index.js';
 import { parseCidr } from '../../lambdas/mllp/cidr.js';
 

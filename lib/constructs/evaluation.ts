@@ -38,6 +38,7 @@ export const streamSettings = {
 export class Evaluation extends Construct {
   /** Stream batches that still failed after retries and bisection (metadata only: shard and sequence numbers). */
   readonly failedRecords: sqs.Queue;
+  private readonly streamArn: string;
 
   constructor(scope: Construct, id: string, props: EvaluationProps) {
     super(scope, id);
@@ -84,6 +85,7 @@ export class Evaluation extends Construct {
       }),
     );
 
+    this.streamArn = props.store.table.tableStreamArn ?? '';
     const every = Duration.minutes(props.sweepEveryMinutes);
     // A sweep that fails or queues past the next run is dropped: the next run does the same work.
     props.sweep.function.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: every });
@@ -93,5 +95,25 @@ export class Evaluation extends Construct {
       schedule: events.Schedule.rate(every),
       targets: [new targets.LambdaFunction(props.sweep.function, { retryAttempts: 2, maxEventAge: every })],
     });
+  }
+
+  /**
+   * What `npm run redrive` needs beyond the evaluate function's own permissions: reading each
+   * failed batch back from the stream by shard and sequence number, and receiving, releasing
+   * and deleting the queue's messages (bin/cli/failed-batches.ts).
+   */
+  redriveStatements(): iam.PolicyStatement[] {
+    return [
+      new iam.PolicyStatement({
+        sid: 'ReadFailedBatchesFromStream',
+        actions: ['dynamodb:GetShardIterator', 'dynamodb:GetRecords'],
+        resources: [this.streamArn],
+      }),
+      new iam.PolicyStatement({
+        sid: 'WorkFailedBatchQueue',
+        actions: ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage'],
+        resources: [this.failedRecords.queueArn],
+      }),
+    ];
   }
 }

@@ -1,14 +1,22 @@
 /**
  * The functions do not ship what they do not run: the rules configuration is
- * validated with zod at synth, so no function but admin (whose request bodies
- * are validated with zod) carries zod. Bundled as the stack bundles them
- * (lib/bundling.ts); `npm run bench -- hl7` reports the sizes and load times.
+ * validated with zod at synth, so no function carries zod's full build; the
+ * admin function validates its requests with zod/mini, of which it keeps only
+ * the checks it uses. Bundled as the stack bundles them (lib/bundling.ts);
+ * `npm run bench -- hl7` reports the sizes and load times.
  */
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { pipelineEsbuildOptions } from '../../lib/bundling.js';
 
-async function bundledPackages(name: string): Promise<{ packages: Set<string>; bytes: number }> {
+interface BundleContents {
+  packages: Set<string>;
+  /** Bytes of each package in the bundle. */
+  packageBytes: Map<string, number>;
+  bytes: number;
+}
+
+async function bundledPackages(name: string): Promise<BundleContents> {
   const result = await build({
     entryPoints: [new URL(`../../lambdas/handlers/${name}.ts`, import.meta.url).pathname],
     ...pipelineEsbuildOptions,
@@ -16,13 +24,12 @@ async function bundledPackages(name: string): Promise<{ packages: Set<string>; b
     metafile: true,
   });
   const output = Object.values(result.metafile.outputs)[0];
-  const packages = new Set(
-    Object.keys(output?.inputs ?? {}).flatMap((file) => {
-      const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file);
-      return match?.[1] === undefined ? [] : [match[1]];
-    }),
-  );
-  return { packages, bytes: output?.bytes ?? 0 };
+  const packageBytes = new Map<string, number>();
+  for (const [file, input] of Object.entries(output?.inputs ?? {})) {
+    const name = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1];
+    if (name !== undefined) packageBytes.set(name, (packageBytes.get(name) ?? 0) + input.bytesInOutput);
+  }
+  return { packages: new Set(packageBytes.keys()), packageBytes, bytes: output?.bytes ?? 0 };
 }
 
 describe('function bundles', () => {
@@ -37,4 +44,12 @@ describe('function bundles', () => {
     },
     60_000,
   );
+
+  it('admin keeps only the zod/mini checks it uses', async () => {
+    const { packageBytes, bytes } = await bundledPackages('admin');
+    // zod's full build is about 430 kB minified; the admin's request checks are under 30 kB of it.
+    expect(packageBytes.get('zod')).toBeGreaterThan(0);
+    expect(packageBytes.get('zod')).toBeLessThan(30_000);
+    expect(bytes).toBeLessThan(650_000);
+  }, 60_000);
 });

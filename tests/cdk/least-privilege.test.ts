@@ -20,9 +20,11 @@ import { type BuiltStack, buildStack, buildTimeoutMs } from './support/build-sta
 import {
   actionsOf,
   defined,
+  functionPolicyStatements,
   getAtt,
   identityPolicyStatements,
   logicalIdOf,
+  type Resource,
   renderJoin,
   resourceList,
   resourcesOf,
@@ -112,20 +114,7 @@ const expectedActions: Record<string, string[]> = {
   ],
 };
 
-/** The statements of the managed policy attached to a function's role. */
-function policyOf(name: string): Statement[] {
-  const functions = Object.values(resourcesOf(template, 'AWS::Lambda::Function'));
-  const fn = defined(
-    functions.find((resource) => resource.Properties.FunctionName === `calciphylaxis-${name}`),
-    name,
-  );
-  const roleId = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-  const policies = Object.values(resourcesOf(template, 'AWS::IAM::ManagedPolicy')).filter((policy) =>
-    (policy.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleId),
-  );
-  expect(policies, name).toHaveLength(1);
-  return (defined(policies[0], name).Properties.PolicyDocument as { Statement: Statement[] }).Statement;
-}
+const policyOf = (name: string): Statement[] => functionPolicyStatements(template, name);
 
 const sorted = (actions: string[]) => [...new Set(actions)].sort();
 
@@ -269,6 +258,47 @@ describe('the ack-link function changes alert items only, as far as IAM can say 
     ]) {
       expect(alertItemAttributes as readonly string[], attribute).not.toContain(attribute);
     }
+  });
+});
+
+describe('the redrive operator policy (npm run redrive, the dead-letter runbook)', () => {
+  const policy = (): Resource => {
+    const id = logicalIdOf(template, 'AWS::IAM::ManagedPolicy', 'RedriveOperatorPolicy');
+    return defined(resourcesOf(template, 'AWS::IAM::ManagedPolicy')[id], id);
+  };
+
+  it('allows what the evaluate function does on its data, plus reading the stream back and working the queue', () => {
+    const statements = (policy().Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+    expect(sorted(statements.flatMap(actionsOf))).toEqual(
+      sorted([
+        'dynamodb:Query', // the same evaluation workflow as the evaluate function
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:GetShardIterator', // failed-batches.ts readBatch: GetShardIteratorCommand (AT_SEQUENCE_NUMBER)
+        'dynamodb:GetRecords', // readBatch: GetRecordsCommand
+        'sqs:ReceiveMessage', // failedBatchQueue receiveAll
+        'sqs:ChangeMessageVisibility', // failedBatchQueue release (a batch kept or only looked at)
+        'sqs:DeleteMessage', // failedBatchQueue delete (a batch evaluated)
+        'sns:Publish', // pages and notices of the re-evaluated records
+        'secretsmanager:GetSecretValue', // links in those pages
+        ...kmsForDynamoDb,
+        ...kmsForPublishing,
+        ...kmsForSecret,
+      ]),
+    );
+    const queueStatement = defined(
+      statements.find((statement) => actionsOf(statement).includes('sqs:ReceiveMessage')),
+      'the queue statement',
+    );
+    expect(resourceList(queueStatement)).toEqual([
+      getAtt(logicalIdOf(template, 'AWS::SQS::Queue', 'EvaluationFailedStreamRecords'), 'Arn'),
+    ]);
+  });
+
+  it('is attached to no role of the stack: the hospital attaches it to its operators', () => {
+    expect(policy().Properties.Roles).toBeUndefined();
   });
 });
 

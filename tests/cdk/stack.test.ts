@@ -21,6 +21,7 @@ import {
   actionsOf,
   apiRoutes,
   defined,
+  functionPolicyStatements,
   getAtt,
   logicalIdOf,
   type Resource,
@@ -63,17 +64,7 @@ const functionId = (name: string): string => {
   return found.id;
 };
 
-/** The statements of the managed policy attached to a function's role. */
-const policyOf = (name: string): Statement[] => {
-  const fn = defined(resourcesOf(template, 'AWS::Lambda::Function')[functionId(name)], name);
-  const roleId = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-  const policies = Object.values(resourcesOf(template, 'AWS::IAM::ManagedPolicy')).filter((policy) =>
-    (policy.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleId),
-  );
-  expect(policies).toHaveLength(1);
-  return (defined(policies[0], `${name} policy`).Properties.PolicyDocument as { Statement: Statement[] })
-    .Statement;
-};
+const policyOf = (name: string): Statement[] => functionPolicyStatements(template, name);
 
 const allowedActions = (name: string): string[] => policyOf(name).flatMap(actionsOf).sort();
 

@@ -70,6 +70,23 @@ export function identityPolicyStatements(template: Template): { owner: string; s
   return found;
 }
 
+/** The statements of the one managed policy attached to the role of function `calciphylaxis-<name>`. */
+export function functionPolicyStatements(template: Template, name: string): Statement[] {
+  const functions = Object.values(resourcesOf(template, 'AWS::Lambda::Function'));
+  const fn = defined(
+    functions.find((resource) => resource.Properties.FunctionName === `calciphylaxis-${name}`),
+    `function calciphylaxis-${name}`,
+  );
+  const roleId = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  // Policies for people (the redrive operator's) are attached to no role of the stack.
+  const policies = Object.values(resourcesOf(template, 'AWS::IAM::ManagedPolicy')).filter((policy) =>
+    ((policy.Properties.Roles as { Ref: string }[] | undefined) ?? []).some((role) => role.Ref === roleId),
+  );
+  if (policies.length !== 1) throw new Error(`expected one policy for ${name}, found ${policies.length}`);
+  return (defined(policies[0], `${name} policy`).Properties.PolicyDocument as { Statement: Statement[] })
+    .Statement;
+}
+
 /** `METHOD /path` of every API Gateway method, with its resource. */
 export function apiRoutes(template: Template): Map<string, Resource> {
   const resources = resourcesOf(template, 'AWS::ApiGateway::Resource');
