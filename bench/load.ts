@@ -221,23 +221,35 @@ function post(url: string, body: string): Promise<PostResult> {
 class PageLog {
   readonly firstPageAt = new Map<string, number>();
   readonly pagesPerMrn = new Map<string, number>();
-  private readonly seen = new Set<string>();
+  /** notificationId (or what makes a page itself) → the SNS message ids it arrived under. */
+  private readonly publishes = new Map<string, Set<string>>();
+  /** The same notification received again: published again, or one publish delivered again. */
   duplicates = 0;
+  /** Of those: the same notification in another SNS publish (we sent it twice). */
+  publishedTwice = 0;
 
   record(notification: ReceivedNotification, receivedAt: number): void {
     const { body, attributes, topic } = notification;
     // A stable notificationId attribute when the publisher sends one; else what makes a page itself.
     const identity =
       attributes.notificationId ?? [topic, body.alertId, body.event, body.finding].map(String).join('|');
-    if (this.seen.has(identity)) this.duplicates += 1;
-    this.seen.add(identity);
+    const snsMessageIds = this.publishes.get(identity) ?? new Set<string>();
+    const repeat = this.publishes.has(identity);
+    if (repeat) {
+      this.duplicates += 1;
+      const snsMessageId = notification.snsMessageId ?? `unknown-${this.duplicates}`;
+      if (!snsMessageIds.has(snsMessageId)) this.publishedTwice += 1;
+    }
+    snsMessageIds.add(notification.snsMessageId ?? `unknown-${this.duplicates}`);
+    this.publishes.set(identity, snsMessageIds);
     const mrn = (body.patient as { mrn?: string } | undefined)?.mrn;
-    if (body.ruleId !== 'CALCIUM_CRITICAL_LOW' || body.event !== 'opened' || mrn === undefined) return;
+    if (repeat || body.ruleId !== 'CALCIUM_CRITICAL_LOW' || body.event !== 'opened' || mrn === undefined)
+      return;
     this.pagesPerMrn.set(mrn, (this.pagesPerMrn.get(mrn) ?? 0) + 1);
     if (!this.firstPageAt.has(mrn)) this.firstPageAt.set(mrn, receivedAt);
   }
 
-  /** Critical MRNs paged more than once (another alert id, or the same page twice). */
+  /** Critical MRNs paged more than once by distinct notifications (another alert episode). */
   patientsPagedTwice(): number {
     return [...this.pagesPerMrn.values()].filter((count) => count > 1).length;
   }
@@ -352,7 +364,7 @@ function report(
     `  post → page     p50 ${formatMs(pageSummary.p50)}   p99 ${formatMs(pageSummary.p99)}   max ${formatMs(pageSummary.max)}`,
   );
   console.log(
-    `  pages           ${pageTimes.length}/${accepted.size} arrived, ${lost} lost, ${pages.patientsPagedTwice()} patient(s) paged twice, ${pages.duplicates} notification(s) received twice`,
+    `  pages           ${pageTimes.length}/${accepted.size} arrived, ${lost} lost, ${pages.patientsPagedTwice()} patient(s) paged twice, ${pages.duplicates} notification(s) received twice (${pages.publishedTwice} published twice, ${pages.duplicates - pages.publishedTwice} one publish delivered twice)`,
   );
   if (lastPageAt > 0)
     console.log(`  last page       ${formatMs(lastPageAt - lastAnswer)} after the last ACK`);

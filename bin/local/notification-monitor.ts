@@ -17,6 +17,8 @@ import {
 export interface ReceivedNotification {
   /** The topic's name (last part of its ARN). */
   topic: string;
+  /** SNS's id of the publish: the same id twice is one publish delivered twice (SQS is at least once). */
+  snsMessageId?: string;
   subject?: string;
   /** The default (JSON) body, parsed. */
   body: Record<string, unknown>;
@@ -30,6 +32,7 @@ export interface NotificationMonitor {
 }
 
 interface SnsEnvelope {
+  MessageId?: string;
   TopicArn?: string;
   Subject?: string;
   Message: string;
@@ -83,6 +86,7 @@ export async function startNotificationMonitor(options: {
           );
           options.onNotification({
             topic: (envelope.TopicArn ?? '').split(':').pop() ?? '',
+            ...(envelope.MessageId === undefined ? {} : { snsMessageId: envelope.MessageId }),
             ...(envelope.Subject === undefined ? {} : { subject: envelope.Subject }),
             ...unwrap(envelope.Message),
             attributes,
