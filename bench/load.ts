@@ -15,8 +15,8 @@
  * Options: --rate, --duration (s), --critical, --resend, --adt (shares of the
  * mix; the rest are normal results), --burst-count, --in-flight, --drain (s
  * to wait for pages after the last post), --url, --aws-endpoint (with --url),
- * --no-ceiling, --full-jit (DynamoDB Local with full JIT, as a quiet
- * machine's long run would want), --seed.
+ * --no-ceiling, --full-jit (DynamoDB Local with the JVM's default JIT and
+ * collector instead of the stack's fast start: `npm run bench -- jvm`), --seed.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';

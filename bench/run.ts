@@ -6,6 +6,7 @@
  */
 import { runHl7Bench } from './hl7.js';
 import { run as runItemSizes } from './item-sizes.js';
+import { run as runJvmBench } from './jvm.js';
 import { run as runLatencyBench } from './latency.js';
 import { run as runLoadBench } from './load.js';
 import { run as runMllpBench } from './mllp.js';
@@ -25,6 +26,7 @@ const benches: Bench[] = [
   { name: 'load', run: runLoadBench, onlyByName: true },
   { name: 'mllp', run: runMllpBench },
   { name: 'sizes', run: runItemSizes, onlyByName: true },
+  { name: 'jvm', run: runJvmBench, onlyByName: true },
 ];
 
 const args = process.argv.slice(2);
