@@ -6,9 +6,11 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { ClinicalState } from '../patient/clinical-state.js';
 import {
+  cohortIndex,
   controlIdReusedAuditSk,
   messagePk,
   messageSk,
+  outsideCohortAttribute,
   patientPk,
   profileSk,
   reusedControlIdSuffix,
@@ -26,7 +28,7 @@ import {
 } from './clinical-state-store.js';
 import { cancellationReasons, maxTransactionItems, putInBatches, storeSettings } from './store-context.js';
 import { InvalidStoreRequestError, storeErrorFrom } from './store-errors.js';
-import { type Item, patientKeyOf, recordItems } from './store-items.js';
+import { type Item, patientKeyOf, recordItems, type VersionedClinicalState } from './store-items.js';
 import { UpdateBuilder } from './update-expression.js';
 
 export type { AcceptMessageInput, AcceptMessageResult, OriginalMessage } from '../workflows/ports.js';
@@ -83,7 +85,11 @@ function controlIdReusedItem(input: AcceptMessageInput, first: HeldBy): Item {
  * The profile (STATE#PROFILE) upsert: last message wins for facility, location and name; a
  * known sex is never overwritten by `unknown`; the cohort index follows the clinical state.
  */
-function profileUpdate(input: AcceptMessageInput, cohort: ClinicalState['cohort'] | undefined) {
+function profileUpdate(
+  input: AcceptMessageInput,
+  cohort: ClinicalState['cohort'] | undefined,
+  onlyOutsideCohort: boolean,
+) {
   const { patient } = input;
   const update = new UpdateBuilder()
     .set('itemType', 'patient')
@@ -96,11 +102,31 @@ function profileUpdate(input: AcceptMessageInput, cohort: ClinicalState['cohort'
   if (patient.location !== undefined && patient.location !== '') update.set('location', patient.location);
   if (patient.name !== undefined) update.set('name', JSON.stringify(patient.name));
   if (cohort !== undefined) setCohortIndex(update, patient, cohort);
+  const expression = update.build();
   return {
     TableName: storeSettings().tableName,
     Key: { pk: patientPk(patient), sk: profileSk },
-    ...update.build(),
+    ...expression,
+    ...(onlyOutsideCohort
+      ? {
+          ConditionExpression: 'attribute_not_exists(#cohortMember)',
+          ExpressionAttributeNames: {
+            ...expression.ExpressionAttributeNames,
+            '#cohortMember': cohortIndex.partitionKey,
+          },
+        }
+      : {}),
   };
+}
+
+/**
+ * Clinical records can raise no alert outside the cohort; a merge record (it moves another
+ * record to this patient, perhaps into the cohort) always starts its evaluation.
+ */
+const markableOutsideCohort: ReadonlySet<unknown> = new Set(['observation', 'medicationOrder', 'diagnosis']);
+
+function markedOutsideCohort(item: Item): Item {
+  return markableOutsideCohort.has(item.itemType) ? { ...item, [outsideCohortAttribute]: true } : item;
 }
 
 /** A duplicate-detection item still counts until it expires, even if DynamoDB's TTL has not removed it yet. */
@@ -189,34 +215,56 @@ async function storeInSlot(input: AcceptMessageInput, slot: MessageSlot, now: nu
   }
   const recordPuts = fitsOneTransaction ? items : [];
 
+  // Records that change no clinical state (results) are first written on the condition that the
+  // patient is outside the cohort, and marked so; if the patient is in it, at once again unmarked.
+  const write = async (
+    current: VersionedClinicalState | undefined,
+    guessOutsideCohort: boolean,
+  ): Promise<HeldBy | undefined | typeof lostRace> => {
+    const next = current === undefined ? undefined : input.updateClinicalState?.(current.state, stored);
+    // With the clinical state, membership is known from the state written (on condition of its version).
+    const outsideCohort = next === undefined ? guessOutsideCohort : !next.cohort.inCohort;
+    try {
+      await dynamoDocumentClient().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: guardedMessagePut(message, now) },
+            // Position 1: the outside-cohort condition's reason is there.
+            { Update: profileUpdate(input, next?.cohort, next === undefined && outsideCohort) },
+            // Position 2: lostClinicalStateRace reads its reason there.
+            ...(current === undefined || next === undefined
+              ? []
+              : [{ Put: clinicalStatePut(patient, next, current.version, input.receivedAt) }]),
+            ...[...audit, ...(outsideCohort ? recordPuts.map(markedOutsideCohort) : recordPuts)].map(
+              (item) => ({
+                Put: { TableName: tableName, Item: item },
+              }),
+            ),
+          ],
+        }),
+      );
+      return undefined;
+    } catch (error: unknown) {
+      const reasons = cancellationReasons(error);
+      const messageReason = reasons?.[0];
+      if (messageReason?.code === 'ConditionalCheckFailed') return heldByItem(messageReason.item);
+      if (next === undefined && outsideCohort && reasons?.[1]?.code === 'ConditionalCheckFailed') {
+        return write(current, false);
+      }
+      if (current !== undefined && lostClinicalStateRace(reasons, 2)) return lostRace;
+      throw storeErrorFrom('acceptMessage', error);
+    }
+  };
   const taken = await withClinicalState(
     'acceptMessage',
     input.updateClinicalState === undefined ? undefined : patient,
-    async (current): Promise<HeldBy | undefined | typeof lostRace> => {
-      const next = current === undefined ? undefined : input.updateClinicalState?.(current.state, stored);
-      try {
-        await dynamoDocumentClient().send(
-          new TransactWriteCommand({
-            TransactItems: [
-              { Put: guardedMessagePut(message, now) },
-              { Update: profileUpdate(input, next?.cohort) },
-              // Position 2: lostClinicalStateRace reads its reason there.
-              ...(current === undefined || next === undefined
-                ? []
-                : [{ Put: clinicalStatePut(patient, next, current.version, input.receivedAt) }]),
-              ...[...audit, ...recordPuts].map((item) => ({ Put: { TableName: tableName, Item: item } })),
-            ],
-          }),
-        );
-        return undefined;
-      } catch (error: unknown) {
-        const reasons = cancellationReasons(error);
-        const messageReason = reasons?.[0];
-        if (messageReason?.code === 'ConditionalCheckFailed') return heldByItem(messageReason.item);
-        if (current !== undefined && lostClinicalStateRace(reasons, 2)) return lostRace;
-        throw storeErrorFrom('acceptMessage', error);
-      }
-    },
+    (current) =>
+      write(
+        current,
+        fitsOneTransaction &&
+          input.updateClinicalState === undefined &&
+          recordPuts.some((item) => markableOutsideCohort.has(item.itemType)),
+      ),
   );
   if (taken !== undefined) return { outcome: 'taken', heldBy: taken };
   if (slot.reusing === undefined) return { outcome: 'stored', storedRecords: stored };

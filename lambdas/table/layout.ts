@@ -47,6 +47,13 @@ export const mergedFromAttribute = 'mergedFrom';
 /** Set (true) on a medication order event that leaves the order as it was (an administration report). */
 export const orderStateUnchangedAttribute = 'orderStateUnchanged';
 
+/**
+ * Set (true) on a record stored while its patient was outside the cohort, as the ingest
+ * transaction established atomically: it can raise no alert, so it starts no evaluation (a
+ * later cohort entry evaluates the patient whole, this record included).
+ */
+export const outsideCohortAttribute = 'outsideCohort';
+
 /** Attribute DynamoDB's TTL reads (epoch seconds); set on duplicate-detection items. */
 export const ttlAttribute = 'expiresAt';
 
@@ -167,7 +174,8 @@ export const evaluationTriggerItemTypes = [
  * syntax: the CDK stack and the local stream poller use this one object.
  * Records a merge copied to the survivor never invoke it (the merge evaluates
  * the survivor once, on the whole), nor do order events that leave the order
- * as it was (orders are read from the clinical state, so they change nothing).
+ * as it was (orders are read from the clinical state, so they change nothing),
+ * nor do records of patients outside the cohort.
  */
 export const evaluationTriggerFilterPattern = {
   eventName: ['INSERT'],
@@ -176,6 +184,7 @@ export const evaluationTriggerFilterPattern = {
       itemType: { S: [...evaluationTriggerItemTypes] },
       [mergedFromAttribute]: { S: [{ exists: false }] },
       [orderStateUnchangedAttribute]: { BOOL: [{ exists: false }] },
+      [outsideCohortAttribute]: { BOOL: [{ exists: false }] },
     },
   },
 } as const;

@@ -14,12 +14,8 @@ import { type RunningStreamPoller, startStreamPoller } from '../../bin/local/str
 import { acceptMessage } from '../../lambdas/adapters/store.js';
 import type { PatientRef } from '../../lambdas/domain/records.js';
 import { localServicesTimeoutMs, useLocalServices } from '../support/local-services.js';
-import {
-  calciumObservation,
-  messageIdentity,
-  syntheticPatient,
-  uniqueControlId,
-} from '../support/synthetic-records.js';
+import { patientListedInCohort } from '../support/stored-patients.js';
+import { calciumObservation, messageIdentity, uniqueControlId } from '../support/synthetic-records.js';
 
 let folder: string;
 
@@ -73,7 +69,7 @@ async function poller(
 
 describe('the local stream poller across a restart', () => {
   it('resumes after the last handled record: what was handled is not delivered again, what came meanwhile is', async () => {
-    const patient = syntheticPatient();
+    const patient = await patientListedInCohort();
     const checkpointFile = join(folder, 'checkpoints.json');
 
     const first = await poller(patient, checkpointFile, 'LATEST');
@@ -96,7 +92,7 @@ describe('the local stream poller across a restart', () => {
   });
 
   it('starts by its starting position when the file was written for another stream', async () => {
-    const patient = syntheticPatient();
+    const patient = await patientListedInCohort();
     const checkpointFile = join(folder, 'other-stream.json');
     const other = fileCheckpoints(checkpointFile);
     await other.save('arn:aws:dynamodb:us-east-1:000000000000:table/gone/stream/x', 'shardId-1', {

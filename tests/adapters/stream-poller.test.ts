@@ -24,12 +24,12 @@ import type { ClinicalRecord, PatientRef } from '../../lambdas/domain/records.js
 import { applyEnrolment } from '../../lambdas/patient/clinical-state.js';
 import { localServicesTimeoutMs, useLocalServices } from '../support/local-services.js';
 import { markNotificationSent } from '../support/sent-marks.js';
+import { patientListedInCohort } from '../support/stored-patients.js';
 import {
   calciphylaxisDiagnosis,
   calciumObservation,
   messageIdentity,
   openAlert,
-  syntheticPatient,
   uniqueControlId,
   warfarinOrder,
 } from '../support/synthetic-records.js';
@@ -108,7 +108,7 @@ afterAll(async () => {
 
 describe('startStreamPoller', () => {
   it('delivers INSERTs of observations, medication orders, diagnoses and enrolments only, in Lambda’s shape', async () => {
-    const patient = syntheticPatient();
+    const patient = await patientListedInCohort();
     const before = Math.floor(Date.now() / 1000);
     const [observationSk] = await storeMessage(patient, [
       calciumObservation(),
@@ -154,7 +154,7 @@ describe('startStreamPoller', () => {
     );
     await raw.send(new DeleteCommand({ TableName: process.env.TABLE_NAME, Key: { pk, sk } }));
     // Written last: once it arrives, everything written before it has been read (one ordered shard).
-    const sentinel = syntheticPatient();
+    const sentinel = await patientListedInCohort();
     await storeMessage(sentinel, [calciumObservation()]);
     await vi.waitFor(() => expect(deliveredFor(sentinel)).toHaveLength(1), { timeout: 5_000 });
 
@@ -183,7 +183,7 @@ describe('startStreamPoller', () => {
   });
 
   it('re-delivers from the failed record, then hands it to onError after the retries and goes on', async () => {
-    const patient = syntheticPatient();
+    const patient = await patientListedInCohort();
     await storeMessage(patient, [
       calciumObservation({ calciumMgDl: 8.9, setId: '1' }),
       calciumObservation({ rawValue: failItem, setId: '2' }),
@@ -220,7 +220,7 @@ describe('startStreamPoller', () => {
   });
 
   it('retries a batch whose invocation throws, then hands the batch to onError', async () => {
-    const patient = syntheticPatient();
+    const patient = await patientListedInCohort();
     await storeMessage(patient, [calciumObservation({ rawValue: throwBatch })]);
 
     const failure = await vi.waitFor(

@@ -209,7 +209,7 @@ describe('evaluate: the stream event source and its failure policy', () => {
     expect(mapping.DestinationConfig).toEqual({ OnFailure: { Destination: getAtt(queueId, 'Arn') } });
   });
 
-  it('is invoked only for INSERTs of observations, medication orders, diagnoses, merges and enrolments, not for records a merge copied nor order events that leave the order as it was', () => {
+  it('is invoked only for INSERTs of observations, medication orders, diagnoses, merges and enrolments, not for records a merge copied, order events that leave the order as it was, nor records of patients outside the cohort', () => {
     const mapping =
       Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping'))[0]?.Properties ?? {};
     const filters = (mapping.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
@@ -223,6 +223,7 @@ describe('evaluate: the stream event source and its failure policy', () => {
             },
             mergedFrom: { S: [{ exists: false }] },
             orderStateUnchanged: { BOOL: [{ exists: false }] },
+            outsideCohort: { BOOL: [{ exists: false }] },
           },
         },
       },
