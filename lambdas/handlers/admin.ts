@@ -1,6 +1,8 @@
 /**
  * The admin API (IAM-authenticated): GET /alerts, POST /alerts/{id}/ack,
- * POST /patients/{facility}/{mrn}/cohort, GET /reports/timeliness. Bodies and
+ * POST /patients/{facility}/{mrn}/cohort, GET /reports/timeliness, and the
+ * console's reads: GET /alerts/{id} (detail and audit trail), GET
+ * /patients/{facility}/{mrn}/timeline, GET /cohort. Bodies and
  * query strings are validated with zod and a bad one is answered 400 naming
  * the field. Who acted is the caller's IAM identity, always; a name the
  * caller gives (`byName`) is recorded beside it, and a `by` in the body is
@@ -9,15 +11,16 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
 import * as store from '../adapters/store.js';
-import { describeIssues } from '../config/rules-config.js';
 import {
   acknowledge,
   changeCohortMembership,
   namespaceOf,
   RemovalReasonMissingError,
 } from '../workflows/admin.js';
+import { alertDetail, cohortList, patientTimeline, TimelinePeriodError } from '../workflows/console.js';
 import { criticalResultTimeliness, ReportPeriodError } from '../workflows/report.js';
-import { adminPorts } from './ports.js';
+import { timelineQuery } from './console-queries.js';
+import { adminPorts, consolePorts } from './ports.js';
 import { clock, hospitalRulesConfig, logger } from './runtime.js';
 
 const config = hospitalRulesConfig();
@@ -74,9 +77,22 @@ class BadRequestError extends Error {
   }
 }
 
-function parse<T>(schema: z.ZodType<T>, input: unknown): T {
+/** A zod schema, classic or mini: both parse the same way and report issues the same way. */
+interface Schema<T> {
+  safeParse(
+    input: unknown,
+  ):
+    | { success: true; data: T }
+    | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+}
+
+function parse<T>(schema: Schema<T>, input: unknown): T {
   const result = schema.safeParse(input);
-  if (!result.success) throw new BadRequestError(describeIssues(result.error));
+  if (!result.success) {
+    throw new BadRequestError(
+      result.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`),
+    );
+  }
   return result.data;
 }
 
@@ -151,6 +167,30 @@ async function route(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult
   if (httpMethod === 'GET' && resource === '/reports/timeliness') {
     return timelinessRoute(event);
   }
+  if (httpMethod === 'GET' && resource === '/alerts/{id}') {
+    const alertId = event.pathParameters?.id ?? '';
+    const detail = await alertDetail(alertId, consolePorts);
+    return detail === undefined ? json(404, { error: `no alert ${alertId}` }) : json(200, detail);
+  }
+  if (httpMethod === 'GET' && resource === '/patients/{facility}/{mrn}/timeline') {
+    const facility = event.pathParameters?.facility ?? '';
+    const mrn = event.pathParameters?.mrn ?? '';
+    if (facility === '' || mrn === '') throw new BadRequestError(['path: facility and mrn are required']);
+    const query = parse(timelineQuery, event.queryStringParameters ?? {});
+    const now = clock();
+    const to = query.to ?? now;
+    const from = query.from ?? new Date(to.getTime() - 365 * 86_400_000);
+    const timeline = await patientTimeline(
+      { namespace: namespaceOf(facility, config), mrn },
+      { from, to },
+      consolePorts,
+      now,
+    );
+    return json(200, timeline);
+  }
+  if (httpMethod === 'GET' && resource === '/cohort') {
+    return json(200, { patients: await cohortList(consolePorts) });
+  }
   return json(404, { error: `no route ${httpMethod} ${resource}` });
 }
 
@@ -187,6 +227,8 @@ export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayPr
       return json(400, { error: 'bad request', issues: [`reason: ${error.message}`] });
     if (error instanceof NoCallerIdentityError) return json(403, { error: 'no caller identity' });
     if (error instanceof ReportPeriodError)
+      return json(400, { error: 'bad request', issues: [`${error.parameter}: ${error.message}`] });
+    if (error instanceof TimelinePeriodError)
       return json(400, { error: 'bad request', issues: [`${error.parameter}: ${error.message}`] });
     if (error instanceof store.InvalidCursorError)
       return json(400, { error: 'bad request', issues: ['cursor: invalid'] });
