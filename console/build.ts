@@ -20,6 +20,7 @@ function indexHtml(script: string, stylesheet: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>Calciphylaxis console</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${stylesheet}">
 <script type="module" src="${script}"></script>
 </head>

@@ -9,6 +9,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { AlertMarker, MedicationBar, TimelineSeries } from '../../lambdas/workflows/console-views.js';
+import { formatDailyDose } from './format.js';
 
 export const consoleCharts: Record<string, uPlot> = {};
 (globalThis as { consoleCharts?: Record<string, uPlot> }).consoleCharts = consoleCharts;
@@ -205,7 +206,11 @@ export function medicationChart(
   const lanes = Math.max(bars.length, 1);
   const times = [seconds(period.from), seconds(period.to)];
   const end = seconds(period.to);
-  const lane = (bar: MedicationBar) => `${bar.ingredient ?? bar.drugText}`.slice(0, 16);
+  const lane = (bar: MedicationBar) =>
+    (bar.ingredient ?? bar.drugText)
+      .replace(/^sodium /, '')
+      .replace(/^calcium /, 'Ca ')
+      .slice(0, 14);
   const drawBars: uPlot.Plugin = {
     hooks: {
       draw: (u) => {
@@ -217,6 +222,7 @@ export function medicationChart(
         const thickness = Math.min(22, (bbox.height / lanes) * 0.7);
         ctx.font = `${11 * devicePixelRatio}px system-ui, sans-serif`;
         ctx.textBaseline = 'middle';
+        ctx.textAlign = 'left';
         bars.forEach((bar, index) => {
           const y = u.valToPos(index, 'y', true);
           for (const step of bar.steps) {
@@ -231,12 +237,7 @@ export function medicationChart(
               thickness * devicePixelRatio,
             );
             ctx.globalAlpha = 1;
-            const label =
-              step.status === 'held'
-                ? 'held'
-                : step.dailyDoseMg === undefined
-                  ? ''
-                  : `${step.dailyDoseMg} mg`;
+            const label = step.status === 'held' ? 'held' : formatDailyDose(step.dailyDoseMg);
             if (label !== '' && ctx.measureText(label).width + 6 < x1 - x0) {
               ctx.fillStyle = step.status === 'held' ? '#000' : '#fff';
               ctx.fillText(label, x0 + 3 * devicePixelRatio, y);
@@ -256,6 +257,8 @@ export function medicationChart(
     axes: [
       timeAxis(),
       {
+        // Labelled like the plots above, so the time axes line up.
+        label: 'Medication',
         size: axisWidth,
         stroke: '#333',
         grid: { show: false },

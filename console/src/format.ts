@@ -43,3 +43,11 @@ export const formatLocation = (location: string | undefined): string =>
         .join(', ') || '—';
 
 export const severityRank: Record<string, number> = { critical: 0, urgent: 1, advisory: 2 };
+
+/** A daily dose as the clinic writes it: `90 mg`, `0.25 mcg` (active vitamin D), `—` when not sent. */
+export function formatDailyDose(mg: number | undefined): string {
+  if (mg === undefined) return '';
+  if (mg < 1) return `${Number((mg * 1000).toPrecision(3))} mcg`;
+  if (mg >= 1000) return `${Number((mg / 1000).toPrecision(3))} g`;
+  return `${Number(mg.toPrecision(4))} mg`;
+}

@@ -101,6 +101,7 @@ async function start(): Promise<void> {
   try {
     const config = await loadConsoleConfig();
     await ensureSignedIn(config);
+    root.textContent = '';
     render(<App config={config} api={consoleApi(config)} />, root);
   } catch (error: unknown) {
     root.textContent = `The console could not start: ${error instanceof Error ? error.message : String(error)}`;

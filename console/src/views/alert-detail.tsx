@@ -15,8 +15,11 @@ function trailText(entry: AlertDetail['trail'][number]): string {
     return `Notification sent: ${entry.event}${entry.topic === undefined ? '' : ` (${entry.topic})`}`;
   const who = entry.byName === undefined ? entry.by : `${entry.byName} (${entry.by})`;
   const change =
-    entry.from === entry.to ? entry.to : `${entry.from === 'none' ? 'opened' : entry.from} → ${entry.to}`;
-  return `${change}: ${entry.reason} — by ${who}`;
+    entry.from === 'none' ? 'opened' : entry.from === entry.to ? entry.to : `${entry.from} → ${entry.to}`;
+  // An acknowledgement's reason already names who; the others say it after.
+  return entry.reason.includes(entry.by)
+    ? `${change}: ${entry.reason}`
+    : `${change}: ${entry.reason} — by ${who}`;
 }
 
 export function AlertDetailView({ api, alertId }: { api: ConsoleApi; alertId: string }) {

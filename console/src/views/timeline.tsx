@@ -7,11 +7,12 @@
  * in the tables. Each canvas chart has a text summary (its accessible name)
  * and its values as a table.
  */
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AlertMarker, MedicationBar, TimelineSeries } from '../../../lambdas/workflows/console-views.js';
 import type { ConsoleApi, PatientTimeline } from '../api.js';
 import { analyteChart, consoleCharts, destroyGroup, medicationChart, zoomGroup } from '../charts.js';
-import { formatDate, formatDateTime, formatLocation } from '../format.js';
+import { formatDailyDose, formatDate, formatDateTime, formatLocation } from '../format.js';
 import { alertHref } from '../routes.js';
 import { Failure, type Loadable } from '../shared.js';
 
@@ -42,90 +43,98 @@ export function seriesSummary(series: TimelineSeries): string {
   );
 }
 
+/** A disclosure whose content is built only once opened (a year of values is hundreds of rows). */
+function Disclosure({ summary, children }: { summary: string; children: () => ComponentChildren }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <details onToggle={(event) => setOpen((event.currentTarget as HTMLDetailsElement).open)}>
+      <summary>{summary}</summary>
+      {open ? children() : null}
+    </details>
+  );
+}
+
 function SeriesTable({ series }: { series: TimelineSeries }) {
   return (
-    <details>
-      <summary>{series.label}: values as a table</summary>
-      <table class="values" data-values={series.analyte}>
-        <thead>
-          <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Value ({series.unit})</th>
-            <th scope="col">As sent</th>
-            <th scope="col">Status</th>
-          </tr>
-        </thead>
-        <tbody>
-          {series.points.map((point) => (
-            <tr key={point.recordId}>
-              <td>{formatDateTime(point.at)}</td>
-              <td>
-                {point.comparator ?? ''}
-                {point.value}
-              </td>
-              <td>{point.sent}</td>
-              <td>{point.status}</td>
+    <Disclosure summary={`${series.label}: values as a table`}>
+      {() => (
+        <table class="values" data-values={series.analyte}>
+          <thead>
+            <tr>
+              <th scope="col">Time</th>
+              <th scope="col">Value ({series.unit})</th>
+              <th scope="col">As sent</th>
+              <th scope="col">Status</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </details>
+          </thead>
+          <tbody>
+            {series.points.map((point) => (
+              <tr key={point.recordId}>
+                <td>{formatDateTime(point.at)}</td>
+                <td>
+                  {point.comparator ?? ''}
+                  {point.value}
+                </td>
+                <td>{point.sent}</td>
+                <td>{point.status}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Disclosure>
   );
 }
 
 function MedicationTable({ bars }: { bars: readonly MedicationBar[] }) {
   return (
-    <details>
-      <summary>Medications: as a table</summary>
-      <table class="values" data-values="medications">
-        <thead>
-          <tr>
-            <th scope="col">Medication</th>
-            <th scope="col">Order</th>
-            <th scope="col">From</th>
-            <th scope="col">To</th>
-            <th scope="col">Daily dose</th>
-          </tr>
-        </thead>
-        <tbody>
-          {bars.flatMap((bar) =>
-            bar.steps.map((step) => (
-              <tr key={`${bar.orderId}-${step.from}`} data-class={bar.medicationClass}>
-                <td>
-                  {classLabels[bar.medicationClass]}: {bar.drugText}
-                </td>
-                <td>{bar.orderId}</td>
-                <td>{formatDate(step.from)}</td>
-                <td>{step.to === undefined ? 'ongoing' : formatDate(step.to)}</td>
-                <td>
-                  {step.status === 'held'
-                    ? 'held'
-                    : step.dailyDoseMg === undefined
-                      ? '—'
-                      : `${step.dailyDoseMg} mg`}
-                </td>
-              </tr>
-            )),
-          )}
-        </tbody>
-      </table>
-    </details>
+    <Disclosure summary="Medications: as a table">
+      {() => (
+        <table class="values" data-values="medications">
+          <thead>
+            <tr>
+              <th scope="col">Medication</th>
+              <th scope="col">Order</th>
+              <th scope="col">From</th>
+              <th scope="col">To</th>
+              <th scope="col">Daily dose</th>
+            </tr>
+          </thead>
+          <tbody>
+            {bars.flatMap((bar) =>
+              bar.steps.map((step) => (
+                <tr key={`${bar.orderId}-${step.from}`} data-class={bar.medicationClass}>
+                  <td>
+                    {classLabels[bar.medicationClass]}: {bar.drugText}
+                  </td>
+                  <td>{bar.orderId}</td>
+                  <td>{formatDate(step.from)}</td>
+                  <td>{step.to === undefined ? 'ongoing' : formatDate(step.to)}</td>
+                  <td>{step.status === 'held' ? 'held' : formatDailyDose(step.dailyDoseMg) || '—'}</td>
+                </tr>
+              )),
+            )}
+          </tbody>
+        </table>
+      )}
+    </Disclosure>
   );
 }
 
 function MarkerList({ markers }: { markers: readonly AlertMarker[] }) {
   return (
-    <details>
-      <summary>Alert events: {markers.length}</summary>
-      <ul class="markers">
-        {markers.map((marker) => (
-          <li key={`${marker.alertId}-${marker.event}`} data-event={marker.event}>
-            <time dateTime={marker.at}>{formatDateTime(marker.at)}</time> {marker.event}:{' '}
-            <a href={alertHref(marker.alertId)}>{marker.ruleId}</a> ({marker.severity})
-          </li>
-        ))}
-      </ul>
-    </details>
+    <Disclosure summary={`Alert events: ${markers.length}`}>
+      {() => (
+        <ul class="markers">
+          {markers.map((marker) => (
+            <li key={`${marker.alertId}-${marker.event}`} data-event={marker.event}>
+              <time dateTime={marker.at}>{formatDateTime(marker.at)}</time> {marker.event}:{' '}
+              <a href={alertHref(marker.alertId)}>{marker.ruleId}</a> ({marker.severity})
+            </li>
+          ))}
+        </ul>
+      )}
+    </Disclosure>
   );
 }
 
@@ -228,7 +237,7 @@ function Charts({ timeline }: { timeline: PatientTimeline }) {
                     (bar) =>
                       `${classLabels[bar.medicationClass]} ${bar.steps
                         .map((step) =>
-                          step.dailyDoseMg === undefined ? step.status : `${step.dailyDoseMg} mg`,
+                          step.status === 'held' ? 'held' : formatDailyDose(step.dailyDoseMg) || step.status,
                         )
                         .join(' then ')}`,
                   )
