@@ -3,22 +3,25 @@
  * records an alert cites, and the cohort list (one Query of the `cohortView`
  * index: each member's profile followed by their active alert slots).
  */
-import { BatchGetCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Alert, AuditEvent } from '../domain/alerts.js';
 import type { PatientKey, StoredRecord } from '../domain/records.js';
 import {
   auditSk,
+  cohortIndex,
+  cohortViewAlertSk,
   cohortViewIndex,
   keyPart,
   patientPk,
   prefixUpperBound,
+  profileSk,
   sortKeyPrefix,
 } from '../table/layout.js';
 import type { CohortViewEntry, SentNotification } from '../workflows/console.js';
 import { dynamoDocumentClient } from './aws-clients.js';
 import { queryAll, storeSettings } from './store-context.js';
 import { storeErrorFrom } from './store-errors.js';
-import { alertFromItem, type Item, profileFromItem, storedRecordFromItem } from './store-items.js';
+import { alertFromItem, type Item, isClosed, profileFromItem, storedRecordFromItem } from './store-items.js';
 
 /**
  * The alert's audit events (written at or after it opened, in its patient's
@@ -125,4 +128,79 @@ export async function listCohortView(): Promise<CohortViewEntry[]> {
     }
   }
   return entries;
+}
+
+/**
+ * The migration of items written before the `cohortView` index (npm run backfill): the profile of a
+ * cohort member and each of their open or acknowledged alert slots get its attributes (and a former
+ * member's profile loses them). Each write is conditional on what was read (membership, alert
+ * version), so a change made meanwhile, which sets them itself, is never undone.
+ */
+export async function indexCohortView(patient: PatientKey): Promise<void> {
+  const pk = patientPk(patient);
+  const items = await queryAll('indexCohortView', {
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':pk': pk, ':from': sortKeyPrefix.alert, ':to': profileSk },
+    ConsistentRead: true,
+  });
+  const viewed = (item: Item) => item[cohortViewIndex.partitionKey] === cohortViewIndex.memberValue;
+  const names = { '#viewPk': cohortViewIndex.partitionKey, '#viewSk': cohortViewIndex.sortKey };
+  const updates: { sk: string; expression: string; condition: string; values: Record<string, unknown> }[] =
+    [];
+  for (const item of items) {
+    const sk = String(item.sk);
+    if (sk === profileSk) {
+      const member = item[cohortIndex.partitionKey] === cohortIndex.memberValue;
+      if (member && !viewed(item)) {
+        updates.push({
+          sk,
+          expression: 'SET #viewPk = :member, #viewSk = :sort',
+          condition: '#cohortPk = :member',
+          values: { ':member': cohortViewIndex.memberValue, ':sort': pk },
+        });
+      } else if (!member && item[cohortViewIndex.partitionKey] !== undefined) {
+        updates.push({
+          sk,
+          expression: 'REMOVE #viewPk, #viewSk',
+          condition: 'attribute_not_exists(#cohortPk)',
+          values: {},
+        });
+      }
+    } else if (sk.startsWith(sortKeyPrefix.alert) && !viewed(item)) {
+      const alert = alertFromItem(item);
+      if (isClosed(alert)) continue;
+      updates.push({
+        sk,
+        expression: 'SET #viewPk = :member, #viewSk = :sort',
+        condition: '#version = :version',
+        values: {
+          ':member': cohortViewIndex.memberValue,
+          ':sort': cohortViewAlertSk(alert.patient, alert.ruleId, alert.alertScope),
+          ':version': alert.version,
+        },
+      });
+    }
+  }
+  for (const update of updates) {
+    try {
+      await dynamoDocumentClient().send(
+        new UpdateCommand({
+          TableName: storeSettings().tableName,
+          Key: { pk, sk: update.sk },
+          UpdateExpression: update.expression,
+          ConditionExpression: update.condition,
+          ExpressionAttributeNames: {
+            ...names,
+            ...(update.condition.includes('#cohortPk') ? { '#cohortPk': cohortIndex.partitionKey } : {}),
+            ...(update.condition.includes('#version') ? { '#version': 'version' } : {}),
+          },
+          ...(Object.keys(update.values).length === 0 ? {} : { ExpressionAttributeValues: update.values }),
+        }),
+      );
+    } catch (error: unknown) {
+      // Changed since it was read: that change wrote the index attributes as they should be.
+      if ((error as { name?: unknown }).name === 'ConditionalCheckFailedException') continue;
+      throw storeErrorFrom('indexCohortView', error);
+    }
+  }
 }

@@ -1,11 +1,14 @@
 /**
  * The console's reads on DynamoDB Local: the cohort list is one Query of the
  * `cohortView` index (members' profiles, each followed by their active alert
- * slots only); a member's latest results are written by evaluations and an
+ * slots only), which the backfill fills for items written before it; a member's latest results are written by evaluations and an
  * older evaluation never overwrites a newer one; an alert's trail is its own
  * audit events and sent marks, not its neighbours'.
  */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { dynamoDocumentClient } from '../../lambdas/adapters/aws-clients.js';
+import { indexCohortView } from '../../lambdas/adapters/console-store.js';
 import {
   acceptMessage,
   alertTrail,
@@ -16,8 +19,10 @@ import {
   recordLatestResults,
   setCohortMembership,
 } from '../../lambdas/adapters/store.js';
+import { alertItem, type Item } from '../../lambdas/adapters/store-items.js';
 import type { PatientRef } from '../../lambdas/domain/records.js';
 import { applyEnrolment } from '../../lambdas/patient/clinical-state.js';
+import { cohortIndex, cohortViewIndex, patientPk, profileSk } from '../../lambdas/table/layout.js';
 import type { LatestResults } from '../../lambdas/workflows/ports.js';
 import { localServicesTimeoutMs, useLocalServices } from '../support/local-services.js';
 import { markNotificationSent } from '../support/sent-marks.js';
@@ -169,5 +174,55 @@ describe('alertTrail and evidenceRecords', () => {
 
     const records = await evidenceRecords(patient, [recordId, 'cohortEnrolment:2026-07-01T00:00:00.000Z']);
     expect(records.map((stored) => stored.recordId)).toEqual([recordId]);
+  });
+});
+
+describe('indexCohortView (the backfill of a table written before the cohortView index)', () => {
+  /** An item as an earlier version wrote it: without the cohortView attributes. */
+  const withoutView = (item: Item): Item => {
+    const { [cohortViewIndex.partitionKey]: _pk, [cohortViewIndex.sortKey]: _sk, ...rest } = item;
+    return rest;
+  };
+  const put = (item: Item) =>
+    dynamoDocumentClient().send(new PutCommand({ TableName: process.env.TABLE_NAME, Item: item }));
+
+  it("lists a member found without the index attributes, with their active alerts only, and drops a former member's", async () => {
+    const member = syntheticPatient();
+    const former = syntheticPatient();
+    await put({
+      pk: patientPk(member),
+      sk: profileSk,
+      itemType: 'patient',
+      namespace: member.namespace,
+      mrn: member.mrn,
+      sex: 'F',
+      [cohortIndex.partitionKey]: cohortIndex.memberValue,
+      [cohortIndex.sortKey]: patientPk(member),
+      cohortSince: '2026-01-01T00:00:00.000Z',
+      cohortVia: 'diagnosis',
+    });
+    await put(withoutView(alertItem(openAlert(member))));
+    await put(withoutView(alertItem(openAlert(member, { ruleId: 'CALCIUM_LOW', state: 'resolved' }))));
+    await put({
+      pk: patientPk(former),
+      sk: profileSk,
+      itemType: 'patient',
+      namespace: former.namespace,
+      mrn: former.mrn,
+      sex: 'F',
+      [cohortViewIndex.partitionKey]: cohortViewIndex.memberValue,
+      [cohortViewIndex.sortKey]: patientPk(former),
+    });
+    expect((await listCohortView()).some((entry) => entry.profile.mrn === member.mrn)).toBe(false);
+
+    await indexCohortView(member);
+    await indexCohortView(former);
+    await indexCohortView(member);
+
+    const view = await listCohortView();
+    const entry = view.find((candidate) => candidate.profile.mrn === member.mrn);
+    expect(entry?.profile.cohort).toMatchObject({ via: 'diagnosis' });
+    expect(entry?.activeAlerts.map((alert) => alert.ruleId)).toEqual(['CALCIUM_CRITICAL_LOW']);
+    expect(view.some((candidate) => candidate.profile.mrn === former.mrn)).toBe(false);
   });
 });
