@@ -4,6 +4,7 @@
  * benchmarks that take options (`npm run bench -- load --rate 100`). To add
  * one, export an async `run` function from its module and list it here.
  */
+import { run as runConsoleBench } from './console.js';
 import { runHl7Bench } from './hl7.js';
 import { run as runItemSizes } from './item-sizes.js';
 import { run as runJvmBench } from './jvm.js';
@@ -27,6 +28,7 @@ const benches: Bench[] = [
   { name: 'mllp', run: runMllpBench },
   { name: 'sizes', run: runItemSizes, onlyByName: true },
   { name: 'jvm', run: runJvmBench, onlyByName: true },
+  { name: 'console', run: runConsoleBench, onlyByName: true },
 ];
 
 const args = process.argv.slice(2);

@@ -10,7 +10,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { ackLinkBaseUrlVariable, ackLinkSecretArnVariable } from '../lambdas/ack-links/links.js';
 import { escalationChainOf, escalationTopicArnsVariable } from '../lambdas/alerts/escalation.js';
-import { cohortIndex, criticalAlertsIndex, openAlertsIndex } from '../lambdas/table/layout.js';
+import {
+  cohortIndex,
+  cohortViewIndex,
+  criticalAlertsIndex,
+  openAlertsIndex,
+} from '../lambdas/table/layout.js';
 import { type HospitalConfig, rulesConfigFor } from './config/hospital-config.js';
 import { AckLinkKey } from './constructs/ack-link-key.js';
 import { Api } from './constructs/api.js';
@@ -179,7 +184,7 @@ export class CalciphylaxisStack extends Stack {
     const admin = pipelineFunction({
       name: 'admin',
       description:
-        'Admin API: list open alerts, acknowledge an alert, enrol a patient in the cohort, report on critical-result timeliness',
+        "Admin API: list open alerts, acknowledge an alert, enrol a patient in the cohort, report on critical-result timeliness; the console's alert detail, patient timeline and cohort list",
       memorySizeMb: 512,
       timeout: Duration.seconds(15),
       reservedConcurrency: 5,
@@ -187,13 +192,15 @@ export class CalciphylaxisStack extends Stack {
     });
     // getAlert, the profile, a cursor and the clinical state: GetItem; the timeliness report's first
     // page times: BatchGetItem; acknowledgement and enrolment: transaction Puts and Updates; the
-    // open-alerts list and the timeliness report: Query of their indexes; a removal lists the
-    // alerts it will resolve: one Query of the patient's partition. No batch write.
+    // open-alerts list, the timeliness report and the console's cohort list: Query of their indexes;
+    // a removal lists the alerts it will resolve, the console reads a timeline and an alert's audit
+    // trail: Queries of the patient's partition; an alert's evidence: BatchGetItem. No batch write.
     admin.allow(
       store.tableStatement('AdministerAlerts', ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem']),
-      store.indexQueryStatement('ListOpenAndCriticalAlerts', [
+      store.indexQueryStatement('ListOpenAndCriticalAlertsAndTheCohort', [
         openAlertsIndex.name,
         criticalAlertsIndex.name,
+        cohortViewIndex.name,
       ]),
       paging.publishStatement(['notices']),
       ...encryption.useStatements([

@@ -124,14 +124,72 @@ function proxyEvent(
 /** API Gateway's own limit on request bodies: larger ones never reach a handler. */
 const apiGatewayMaxBodyBytes = 10 * 1024 * 1024;
 
+/** A static site under a path prefix (the console): its files by name, read on first request. */
+export interface StaticSite {
+  /** `/console`: served at `/console/` (index.html) and `/console/<file>`; `/console` redirects. */
+  prefix: string;
+  files(): ReadonlyMap<string, { body: Buffer; contentType: string }>;
+  headers: Record<string, string>;
+}
+
+function serveStatic(
+  site: StaticSite,
+  url: URL,
+  method: string | undefined,
+): APIGatewayProxyResult | undefined {
+  if (url.pathname !== site.prefix && !url.pathname.startsWith(`${site.prefix}/`)) return undefined;
+  if (method !== 'GET' && method !== 'HEAD') {
+    return { statusCode: 405, headers: { 'content-type': 'text/plain' }, body: 'Method not allowed' };
+  }
+  if (url.pathname === site.prefix) {
+    return { statusCode: 301, headers: { location: `${site.prefix}/` }, body: '' };
+  }
+  const name = url.pathname.slice(site.prefix.length + 1) || 'index.html';
+  const file = site.files().get(name);
+  if (file === undefined) {
+    return { statusCode: 404, headers: { 'content-type': 'text/plain', ...site.headers }, body: 'Not found' };
+  }
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': file.contentType,
+      'cache-control':
+        name === 'index.html' || name.endsWith('.json') ? 'no-cache' : 'max-age=31536000, immutable',
+      ...site.headers,
+    },
+    body: file.body.toString('base64'),
+    isBase64Encoded: true,
+  };
+}
+
 export async function startApiServer(options: {
   port: number;
   routes: Route[];
   /** The caller every request is attributed to (no IAM here); none: as an unauthenticated route. */
   identity?: CallerIdentity;
+  staticSite?: StaticSite;
 }): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    if (options.staticSite !== undefined) {
+      let served: APIGatewayProxyResult | undefined;
+      try {
+        served = serveStatic(options.staticSite, url, request.method);
+      } catch (error: unknown) {
+        process.stderr.write(`static site error: ${error instanceof Error ? error.stack : String(error)}\n`);
+        served = {
+          statusCode: 500,
+          headers: { 'content-type': 'text/plain' },
+          body: 'The console could not be built',
+        };
+      }
+      if (served !== undefined) {
+        response
+          .writeHead(served.statusCode, served.headers as Record<string, string> | undefined)
+          .end(served.isBase64Encoded === true ? Buffer.from(served.body, 'base64') : served.body);
+        return;
+      }
+    }
     let pathMatched = false;
     for (const candidate of options.routes) {
       const match = candidate.pattern.exec(url.pathname);

@@ -22,6 +22,7 @@ import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   cohortIndex,
+  cohortViewIndex,
   criticalAlertsIndex,
   keyAttributes,
   openAlertsIndex,
@@ -127,7 +128,12 @@ interface SparseIndex {
 }
 
 /** The table's secondary indexes, as in the CDK stack. */
-const sparseIndexes: readonly SparseIndex[] = [openAlertsIndex, cohortIndex, criticalAlertsIndex];
+const sparseIndexes: readonly SparseIndex[] = [
+  openAlertsIndex,
+  cohortIndex,
+  criticalAlertsIndex,
+  cohortViewIndex,
+];
 
 const stringAttributes = (names: string[]) =>
   names.map((name) => ({ AttributeName: name, AttributeType: 'S' as const }));

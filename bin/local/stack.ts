@@ -1,21 +1,30 @@
 /**
  * The pipeline on local services, through the same handler code that runs in
  * Lambda: an API Gateway stand-in for POST /hl7 and the admin routes, the
+ * console at /console (no sign-in; labelled as the local stack), the
  * MLLP listener answering with the same ingest, the
  * table stream polled into the evaluate handler (the CDK event source's
  * filter, batch size and partial-failure handling), and the sweep on a timer.
  * The handlers learn where everything is from the environment only.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
+import { buildConsole } from '../../console/build.js';
+import { consoleSecurityHeaders } from '../../console/security-headers.js';
 import { rulesConfigFileVariable } from '../../lambdas/config/rules-config-file.js';
 import { loadHospitalConfig, rulesConfigFor } from '../../lib/config/hospital-config.js';
 import { writeRulesConfigFile } from '../../lib/config/rules-config-file.js';
 import { failedBatchQueue, type StreamFailureRecord } from '../cli/failed-batches.js';
 import { startMllpListener } from '../mllp/listener.js';
-import { type CallerIdentity, type ProxyHandler, route, startApiServer } from './api-server.js';
+import {
+  type CallerIdentity,
+  type ProxyHandler,
+  route,
+  type StaticSite,
+  startApiServer,
+} from './api-server.js';
 import { fileCheckpoints } from './stream-checkpoints.js';
 import { type StreamDeliveryFailure, startStreamPoller } from './stream-poller.js';
 
@@ -100,6 +109,54 @@ export function onFailureRecordOf(failure: StreamDeliveryFailure, at = new Date(
   };
 }
 
+/** What the local console reads beside its page: the API on the same origin, nobody signs in. */
+export const localConsoleConfig = {
+  apiBaseUrl: '',
+  auth: { kind: 'none', label: 'Local stack — no sign-in' },
+} as const;
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+};
+
+/**
+ * The console at /console, built on its first request (a test run that never opens it does not
+ * pay for the build) and kept in memory, with the deployed console's security headers.
+ */
+function localConsole(): StaticSite {
+  let files: Map<string, { body: Buffer; contentType: string }> | undefined;
+  return {
+    prefix: '/console',
+    headers: consoleSecurityHeaders(),
+    files() {
+      if (files === undefined) {
+        const folder = mkdtempSync(join(tmpdir(), 'calciphylaxis-console-'));
+        try {
+          buildConsole(folder);
+          const built = new Map<string, { body: Buffer; contentType: string }>();
+          for (const name of readdirSync(folder)) {
+            built.set(name, {
+              body: readFileSync(join(folder, name)),
+              contentType: contentTypes[extname(name)] ?? 'application/octet-stream',
+            });
+          }
+          built.set('console-config.json', {
+            body: Buffer.from(JSON.stringify(localConsoleConfig)),
+            contentType: contentTypes['.json'] ?? 'application/json',
+          });
+          files = built;
+        } finally {
+          rmSync(folder, { recursive: true, force: true });
+        }
+      }
+      return files;
+    },
+  };
+}
+
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const hospital = loadHospitalConfig(options.hospitalId ?? 'example');
   // The same file the functions carry in their bundle, read the same way; only its folder differs.
@@ -125,6 +182,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const api = await startApiServer({
     port: options.ingestPort ?? Number(process.env.INGEST_PORT ?? 4080),
     identity: localCaller,
+    staticSite: localConsole(),
     routes: [
       route(
         'POST',
@@ -149,6 +207,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       route(
         'GET',
         '/reports/timeliness',
+        late((loaded) => loaded.admin),
+      ),
+      route(
+        'GET',
+        '/alerts/{id}',
+        late((loaded) => loaded.admin),
+      ),
+      route(
+        'GET',
+        '/patients/{facility}/{mrn}/timeline',
+        late((loaded) => loaded.admin),
+      ),
+      route(
+        'GET',
+        '/cohort',
         late((loaded) => loaded.admin),
       ),
       route(

@@ -11,6 +11,7 @@ import type { CohortMembership } from '../patient/patient-state.js';
 import {
   clinicalStateSk,
   cohortIndex,
+  cohortViewIndex,
   type PatientKey,
   patientPk,
   profileSk,
@@ -113,14 +114,21 @@ export function setCohortIndex(update: UpdateBuilder, patient: PatientKey, cohor
     update
       .set(cohortIndex.partitionKey, cohortIndex.memberValue)
       .set(cohortIndex.sortKey, patientPk(patient))
+      .set(cohortViewIndex.partitionKey, cohortViewIndex.memberValue)
+      .set(cohortViewIndex.sortKey, patientPk(patient))
       .set('cohortSince', cohort.enteredAt ?? '')
       .set('cohortVia', cohort.via === 'admin' ? 'enrolment' : 'diagnosis');
+    if (cohort.enteredBy === undefined) update.remove('cohortBy');
+    else update.set('cohortBy', cohort.enteredBy);
   } else {
     update
       .remove(cohortIndex.partitionKey)
       .remove(cohortIndex.sortKey)
+      .remove(cohortViewIndex.partitionKey)
+      .remove(cohortViewIndex.sortKey)
       .remove('cohortSince')
-      .remove('cohortVia');
+      .remove('cohortVia')
+      .remove('cohortBy');
   }
 }
 

@@ -2,7 +2,7 @@
  * Reading a patient's recent history for an evaluation, and the cohort:
  * membership set by an administrator and the list of members for the sweep.
  */
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CohortEnrolment } from '../domain/records.js';
 import { type ClinicalState, emptyClinicalState } from '../patient/clinical-state.js';
 import {
@@ -15,7 +15,12 @@ import {
   profileSk,
   sortKeyPrefix,
 } from '../table/layout.js';
-import type { CohortMembershipChange, HistoryWindow, PatientHistory } from '../workflows/ports.js';
+import type {
+  CohortMembershipChange,
+  HistoryWindow,
+  LatestResults,
+  PatientHistory,
+} from '../workflows/ports.js';
 import { dynamoDocumentClient } from './aws-clients.js';
 import {
   clinicalStatePut,
@@ -211,4 +216,31 @@ export async function listCohortPatients(): Promise<PatientProfile[]> {
     ExpressionAttributeValues: { ':member': cohortIndex.memberValue },
   });
   return items.map(profileFromItem);
+}
+
+/**
+ * A cohort member's latest calcium, PTH and CRP on their profile (the console's
+ * cohort list reads them with the profile), as an evaluation at `at` saw them.
+ * An evaluation that saw them later already wrote newer ones: then nothing changes.
+ */
+export async function recordLatestResults(
+  patient: PatientKey,
+  latest: LatestResults,
+  at: string,
+): Promise<void> {
+  try {
+    await dynamoDocumentClient().send(
+      new UpdateCommand({
+        TableName: storeSettings().tableName,
+        Key: { pk: patientPk(patient), sk: profileSk },
+        UpdateExpression: 'SET latestResults = :latest, latestResultsAt = :at',
+        ConditionExpression:
+          'attribute_exists(pk) AND (attribute_not_exists(latestResultsAt) OR latestResultsAt <= :at)',
+        ExpressionAttributeValues: { ':latest': JSON.stringify(latest), ':at': at },
+      }),
+    );
+  } catch (error: unknown) {
+    if ((error as { name?: unknown }).name === 'ConditionalCheckFailedException') return;
+    throw storeErrorFrom('recordLatestResults', error);
+  }
 }

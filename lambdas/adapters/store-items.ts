@@ -15,6 +15,8 @@ import {
   auditSk,
   clinicalStateSk,
   cohortIndex,
+  cohortViewAlertSk,
+  cohortViewIndex,
   criticalAlertsKeys,
   diagnosisSk,
   enrolmentSk,
@@ -28,7 +30,12 @@ import {
   type PatientKey,
   patientPk,
 } from '../table/layout.js';
-import type { PatientProfile, PendingNotification, StoredEnrolment } from '../workflows/ports.js';
+import type {
+  LatestResults,
+  PatientProfile,
+  PendingNotification,
+  StoredEnrolment,
+} from '../workflows/ports.js';
 
 export type { PatientProfile, StoredEnrolment } from '../workflows/ports.js';
 
@@ -234,6 +241,8 @@ export function alertItem(alert: Alert): Item {
   if (!isClosed(alert)) {
     item[openAlertsIndex.partitionKey] = openAlertsIndex.openValue;
     item[openAlertsIndex.sortKey] = `${alert.openedAt}#${alert.alertId}`;
+    item[cohortViewIndex.partitionKey] = cohortViewIndex.memberValue;
+    item[cohortViewIndex.sortKey] = cohortViewAlertSk(alert.patient, alert.ruleId, alert.alertScope);
   }
   return item;
 }
@@ -294,6 +303,10 @@ export function profileFromItem(item: Item): PatientProfile {
   if (typeof item.updatedAt === 'string') profile.updatedAt = item.updatedAt;
   if (item[cohortIndex.partitionKey] === cohortIndex.memberValue) {
     profile.cohort = { since: String(item.cohortSince), via: String(item.cohortVia) };
+    if (typeof item.cohortBy === 'string') profile.cohort.by = item.cohortBy;
+  }
+  if (typeof item.latestResults === 'string') {
+    profile.latestResults = JSON.parse(item.latestResults) as LatestResults;
   }
   return profile;
 }

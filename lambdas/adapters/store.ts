@@ -4,7 +4,9 @@
  * failure is a StoreError subclass saying whether a retry can help.
  *
  * - messages: acceptMessage (records + duplicate detection + profile)
- * - patients: triagePatient, loadPatient, getPatientProfile, setCohortMembership, listCohortPatients
+ * - patients: triagePatient, loadPatient, getPatientProfile, setCohortMembership, listCohortPatients,
+ *   recordLatestResults (the console's cohort list)
+ * - the console: alertTrail, evidenceRecords, listCohortView (console-store)
  * - alerts: applyAlertChanges, getAlert (alert-store); listActiveAlerts, listCriticalAlerts
  *   (alert-lists: the sweep, admin and the timeliness report)
  * - notifications: the outbox (written in applyAlertChanges, read as loadPatient's
@@ -15,6 +17,7 @@
 export type { PatientKey } from '../table/layout.js';
 export { type AlertPage, listActiveAlerts, listCriticalAlerts } from './alert-lists.js';
 export { type AlertChange, type AlertChanges, applyAlertChanges, getAlert } from './alert-store.js';
+export { alertTrail, evidenceRecords, listCohortView } from './console-store.js';
 export { type AcceptMessageInput, type AcceptMessageResult, acceptMessage } from './message-store.js';
 export {
   claimNotification,
@@ -28,6 +31,7 @@ export {
   listCohortPatients,
   loadPatient,
   type PatientHistory,
+  recordLatestResults,
   setCohortMembership,
   triagePatient,
 } from './patient-store.js';

@@ -68,3 +68,6 @@ export const reportQuery = z.object({
   to: isoInstant,
   format: z._default(z.enum(['json', 'csv']), 'json'),
 });
+
+/** The console timeline's period: by default the twelve months before `to` (by default now). */
+export const timelineQuery = z.object({ from: z.optional(isoInstant), to: z.optional(isoInstant) });

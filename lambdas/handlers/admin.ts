@@ -1,8 +1,10 @@
 /**
  * The admin API (IAM-authenticated): GET /alerts, POST /alerts/{id}/ack,
- * POST /patients/{facility}/{mrn}/cohort, GET /reports/timeliness. Bodies and
- * query strings are validated (admin-requests.ts) and a bad one is answered
- * 400 naming the field. Who acted is the caller's IAM identity, always; a name the
+ * POST /patients/{facility}/{mrn}/cohort, GET /reports/timeliness, and the
+ * console's reads: GET /alerts/{id} (detail and audit trail), GET
+ * /patients/{facility}/{mrn}/timeline, GET /cohort. Bodies and query strings
+ * are validated (admin-requests.ts) and a bad one is answered 400 naming the
+ * field. Who acted is the caller's IAM identity, always; a name the
  * caller gives (`byName`) is recorded beside it, and a `by` in the body is
  * refused rather than trusted.
  */
@@ -14,6 +16,7 @@ import {
   namespaceOf,
   RemovalReasonMissingError,
 } from '../workflows/admin.js';
+import { alertDetail, cohortList, patientTimeline, TimelinePeriodError } from '../workflows/console.js';
 import { criticalResultTimeliness, ReportPeriodError } from '../workflows/report.js';
 import {
   ackBody,
@@ -22,8 +25,9 @@ import {
   listQuery,
   parseRequest,
   reportQuery,
+  timelineQuery,
 } from './admin-requests.js';
-import { adminPorts } from './ports.js';
+import { adminPorts, consolePorts } from './ports.js';
 import { clock, hospitalRulesConfig, logger } from './runtime.js';
 
 const config = hospitalRulesConfig();
@@ -106,6 +110,30 @@ async function route(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult
   if (httpMethod === 'GET' && resource === '/reports/timeliness') {
     return timelinessRoute(event);
   }
+  if (httpMethod === 'GET' && resource === '/alerts/{id}') {
+    const alertId = event.pathParameters?.id ?? '';
+    const detail = await alertDetail(alertId, consolePorts);
+    return detail === undefined ? json(404, { error: `no alert ${alertId}` }) : json(200, detail);
+  }
+  if (httpMethod === 'GET' && resource === '/patients/{facility}/{mrn}/timeline') {
+    const facility = event.pathParameters?.facility ?? '';
+    const mrn = event.pathParameters?.mrn ?? '';
+    if (facility === '' || mrn === '') throw new BadRequestError(['path: facility and mrn are required']);
+    const query = parseRequest(timelineQuery, event.queryStringParameters ?? {});
+    const now = clock();
+    const to = query.to ?? now;
+    const from = query.from ?? new Date(to.getTime() - 365 * 86_400_000);
+    const timeline = await patientTimeline(
+      { namespace: namespaceOf(facility, config), mrn },
+      { from, to },
+      consolePorts,
+      now,
+    );
+    return json(200, timeline);
+  }
+  if (httpMethod === 'GET' && resource === '/cohort') {
+    return json(200, { patients: await cohortList(consolePorts) });
+  }
   return json(404, { error: `no route ${httpMethod} ${resource}` });
 }
 
@@ -142,6 +170,8 @@ export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayPr
       return json(400, { error: 'bad request', issues: [`reason: ${error.message}`] });
     if (error instanceof NoCallerIdentityError) return json(403, { error: 'no caller identity' });
     if (error instanceof ReportPeriodError)
+      return json(400, { error: 'bad request', issues: [`${error.parameter}: ${error.message}`] });
+    if (error instanceof TimelinePeriodError)
       return json(400, { error: 'bad request', issues: [`${error.parameter}: ${error.message}`] });
     if (error instanceof store.InvalidCursorError)
       return json(400, { error: 'bad request', issues: ['cursor: invalid'] });

@@ -21,6 +21,7 @@ import {
 } from '../alerts/escalation.js';
 import type { Topic } from '../domain/alerts.js';
 import type { AdminPorts } from '../workflows/admin.js';
+import type { ConsolePorts } from '../workflows/console.js';
 import type { EvaluationPorts } from '../workflows/evaluate.js';
 import type { NotificationPorts, PatientPorts, WorkflowSettings } from '../workflows/ports.js';
 import { hospitalRulesConfig } from './runtime.js';
@@ -75,6 +76,7 @@ export const evaluationPorts: EvaluationPorts = {
   readWholeRecord,
   readClinicalState,
   replaceClinicalState,
+  recordLatestResults: store.recordLatestResults,
 };
 
 export const adminPorts: AdminPorts = {
@@ -86,4 +88,13 @@ export const adminPorts: AdminPorts = {
   activeAlertsOf: async (namespace, mrn) =>
     (await store.loadPatient(namespace, mrn, { historyDays: 1, now: new Date() })).activeAlerts,
   setCohortMembership: store.setCohortMembership,
+};
+
+/** The console's reads (admin API). */
+export const consolePorts: ConsolePorts = {
+  getAlert: store.getAlert,
+  alertTrail: store.alertTrail,
+  evidenceRecords: store.evidenceRecords,
+  loadPatient: store.loadPatient,
+  listCohortView: store.listCohortView,
 };

@@ -74,6 +74,27 @@ export const cohortIndex = {
 } as const;
 
 /**
+ * The console's cohort list, whole in one Query: each cohort member's profile
+ * (sort value: the patient's pk) and, right after it, each of the patient's
+ * active alert slots (sort value `<pk>#ALERT#<ruleId>#<scope>`, only while
+ * open or acknowledged). Its own index rather than `cohort`, which the sweep
+ * reads and whose attributes only membership changes may write: the alert
+ * attributes here are written with every alert change (the ack link's too),
+ * and they only ever change what the console lists.
+ */
+export const cohortViewIndex = {
+  name: 'cohortView',
+  partitionKey: 'cohortViewPk',
+  sortKey: 'cohortViewSk',
+  memberValue: 'COHORT',
+} as const;
+
+/** The `cohortView` sort value of an active alert slot: right after its patient's profile (`<pk>`). */
+export function cohortViewAlertSk(patient: PatientKey, ruleId: string, alertScope: string): string {
+  return `${patientPk(patient)}#ALERT#${keyPart(ruleId)}#${keyPart(alertScope)}`;
+}
+
+/**
  * Every critical alert episode, open or closed, by the month it opened: the
  * timeliness report reads one partition per month of its period. Written on
  * each put of a critical alert's episode item (`ALERTID#<alertId>`), which a

@@ -1,7 +1,8 @@
 /**
  * The migration of a table written before the durable clinical state was kept: for every patient,
  * rebuild cohort membership and medication orders from the whole stored record and store them where
- * they differ. Idempotent (a second run finds nothing to change) and safe while messages keep
+ * they differ, and put the patient's profile and active alerts into the console's cohort list (the
+ * `cohortView` index, which items written before it existed lack). Idempotent (a second run finds nothing to change) and safe while messages keep
  * arriving (each write is conditional on the version read; a lost race is recomputed).
  */
 import { isDeepStrictEqual } from 'node:util';
@@ -23,6 +24,8 @@ export interface BackfillPorts {
     readVersion: number,
     at: string,
   ): Promise<boolean>;
+  /** Lists a cohort member and their active alerts in the console's cohort list (`cohortView`). */
+  indexCohortView(patient: PatientKey): Promise<void>;
 }
 
 export interface BackfillSummary {
@@ -44,6 +47,7 @@ export async function backfillClinicalState(
   for (const patient of await ports.listAllPatients()) {
     summary.patients++;
     summary[await rebuildStoredState('backfill', patient, ports, config, clock)]++;
+    await ports.indexCohortView(patient);
   }
   return summary;
 }

@@ -12,6 +12,7 @@ import { applyOutcomes } from '../alerts/lifecycle.js';
 import type { RuleOutcome } from '../domain/alerts.js';
 import type { CohortEnrolment, StoredRecord } from '../domain/records.js';
 import { matchesCohortCode } from '../patient/cohort.js';
+import { latestResultsOf } from '../patient/latest-results.js';
 import { evaluatePatient, type RuleError, type Trigger } from '../rules/engine.js';
 import { applyPatientMerge, type MergePorts } from './merge.js';
 import {
@@ -26,14 +27,20 @@ import { patientRefOf, patientStateOf } from './patient.js';
 import { type PatientOrderOutcome, type PatientStep, runInPatientOrder } from './patient-order.js';
 import {
   ConcurrentAlertChangeError,
+  type LatestResults,
   type PatientKey,
   type StoredEnrolment,
   type TriggeringItem,
   type WorkflowSettings,
 } from './ports.js';
 
-/** What an evaluation reads and writes: the patient, the notifications, and what a merge moves. */
-export type EvaluationPorts = MergePorts;
+/**
+ * What an evaluation reads and writes: the patient, the notifications, what a merge moves, and a
+ * cohort member's latest results (the console's cohort list).
+ */
+export interface EvaluationPorts extends MergePorts {
+  recordLatestResults(patient: PatientKey, latest: LatestResults, at: string): Promise<void>;
+}
 
 /**
  * What one evaluation is about: an administrator's enrolment or removal, or
@@ -291,6 +298,12 @@ async function evaluateOnce(
   });
   addTime(timings, 'rules', performance.now() - rulesStarted);
   delivery = addDelivery(delivery, await commitAndPublish(result, outbox, ports, publisher));
+  if (state.cohort.inCohort) {
+    const latest = latestResultsOf(state);
+    if (JSON.stringify(latest) !== JSON.stringify(history.profile?.latestResults ?? {})) {
+      await ports.recordLatestResults(unit.patient, latest, now.toISOString());
+    }
+  }
   return {
     trigger,
     inCohort: state.cohort.inCohort,
@@ -337,6 +350,9 @@ function timedPorts(ports: EvaluationPorts, timings: StageTimings): EvaluationPo
     loadPatient: time('read', (namespace, mrn, window) => ports.loadPatient(namespace, mrn, window)),
     getPatientProfile: (namespace, mrn) => ports.getPatientProfile(namespace, mrn),
     applyAlertChanges: time('commit', (input) => ports.applyAlertChanges(input)),
+    recordLatestResults: time('commit', (patient, latest, at) =>
+      ports.recordLatestResults(patient, latest, at),
+    ),
     claimNotification: time('claim', (pending, claim) => ports.claimNotification(pending, claim)),
     publish: time('publish', (topic, rendered) => ports.publish(topic, rendered)),
     completeNotification: time('markSent', (pending, messageId, sentAt) =>

@@ -17,6 +17,7 @@ import type {
   StoredRecord,
 } from '../domain/records.js';
 import type { ClinicalState } from '../patient/clinical-state.js';
+import type { LatestResults } from '../patient/latest-results.js';
 
 /** A notification written with the alert change it belongs to, published afterwards (an outbox). */
 export interface PendingNotification {
@@ -198,10 +199,14 @@ export interface PatientProfile {
   location?: string;
   /** Kept only for hospitals with `pagePhi: full`; never logged. */
   name?: { family: string; given: string };
-  /** Present while the patient is in the cohort. */
-  cohort?: { since: string; via: string };
+  /** Present while the patient is in the cohort; `by`: who enrolled them (an enrolment). */
+  cohort?: { since: string; via: string; by?: string };
   updatedAt?: string;
+  /** A cohort member's latest calcium, PTH and CRP, as their last evaluation saw them (the console's cohort list). */
+  latestResults?: LatestResults;
 }
+
+export type { LatestResult, LatestResults } from '../patient/latest-results.js';
 
 /** A cohort enrolment or removal as stored (recordId is its sort key). */
 export interface StoredEnrolment {

@@ -202,8 +202,11 @@ export class Api extends Construct {
     this.senderPolicyJson = invokePolicy('PostHl7Only', [['POST', '/hl7']]);
     this.adminPolicyJson = invokePolicy('CalciphylaxisAdmin', [
       ['GET', '/alerts'],
+      ['GET', '/alerts/*'],
       ['POST', '/alerts/*/ack'],
       ['POST', '/patients/*/*/cohort'],
+      ['GET', '/patients/*/*/timeline'],
+      ['GET', '/cohort'],
       ['GET', '/reports/timeliness'],
     ]);
 
@@ -331,20 +334,17 @@ export class Api extends Construct {
 
     const alerts = root.addResource('alerts');
     iamMethods.push(alerts.addMethod('GET', admin, iamAuth([])));
+    const alert = alerts.addResource('{id}');
+    iamMethods.push(alert.addMethod('GET', admin, iamAuth(['path.id'])));
+    iamMethods.push(alert.addResource('ack').addMethod('POST', admin, iamAuth(['path.id'])));
+    const patient = root.addResource('patients').addResource('{facility}').addResource('{mrn}');
     iamMethods.push(
-      alerts
-        .addResource('{id}')
-        .addResource('ack')
-        .addMethod('POST', admin, iamAuth(['path.id'])),
+      patient.addResource('cohort').addMethod('POST', admin, iamAuth(['path.facility', 'path.mrn'])),
     );
     iamMethods.push(
-      root
-        .addResource('patients')
-        .addResource('{facility}')
-        .addResource('{mrn}')
-        .addResource('cohort')
-        .addMethod('POST', admin, iamAuth(['path.facility', 'path.mrn'])),
+      patient.addResource('timeline').addMethod('GET', admin, iamAuth(['path.facility', 'path.mrn'])),
     );
+    iamMethods.push(root.addResource('cohort').addMethod('GET', admin, iamAuth([])));
 
     // API Gateway answers 400 naming from or to when either is missing, before the function runs.
     iamMethods.push(

@@ -1,6 +1,6 @@
 /**
  * The single DynamoDB table (records, alerts, audit, duplicate detection) with
- * its stream, the three sparse indexes, point-in-time recovery and an AWS
+ * its stream, the four sparse indexes, point-in-time recovery and an AWS
  * Backup plan into a vault encrypted with the hospital's key. The layout
  * constants come from the store adapter, so the stack and the code agree.
  */
@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import {
   alertIdPk,
   cohortIndex,
+  cohortViewIndex,
   criticalAlertsIndex,
   defaultTableName,
   keyAttributes,
@@ -35,6 +36,7 @@ export type TableAction =
 export type IndexName =
   | typeof openAlertsIndex.name
   | typeof cohortIndex.name
+  | typeof cohortViewIndex.name
   | typeof criticalAlertsIndex.name;
 
 /**
@@ -60,6 +62,8 @@ export const alertItemAttributes = [
   'alertSk',
   openAlertsIndex.partitionKey,
   openAlertsIndex.sortKey,
+  cohortViewIndex.partitionKey,
+  cohortViewIndex.sortKey,
   criticalAlertsIndex.partitionKey,
   criticalAlertsIndex.sortKey,
   'at',
@@ -128,7 +132,7 @@ export class Store extends Construct {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    for (const index of [openAlertsIndex, cohortIndex, criticalAlertsIndex]) {
+    for (const index of [openAlertsIndex, cohortIndex, criticalAlertsIndex, cohortViewIndex]) {
       this.table.addGlobalSecondaryIndex({
         indexName: index.name,
         partitionKey: stringKey(index.partitionKey),

@@ -68,7 +68,7 @@ const expectedActions: Record<string, string[]> = {
     'dynamodb:Query', // patient-store loadPatient, clinical-state-store readWholeRecord, merge-store copyPatientRecords (queryAll)
     'dynamodb:GetItem', // patient-store getProfile, readClinicalState
     'dynamodb:PutItem', // alert-store applyAlertChanges, completeNotification; replaceClinicalState (TransactWrite Puts)
-    'dynamodb:UpdateItem', // completeNotification (outbox sent), replaceClinicalState (profile cohort index)
+    'dynamodb:UpdateItem', // completeNotification (outbox sent), replaceClinicalState (profile cohort index), recordLatestResults
     'dynamodb:BatchWriteItem', // merge-store copyPatientRecords: putInBatches
     'dynamodb:DescribeStream', // the stream event source mapping (Lambda polls with this role)
     'dynamodb:GetRecords',
@@ -93,9 +93,9 @@ const expectedActions: Record<string, string[]> = {
     ...kmsForSecret,
   ],
   admin: [
-    'dynamodb:Query', // listActiveAlerts (openAlerts index), listCriticalAlerts (criticalAlerts index), activeAlertsOf (the table: what a removal resolves)
+    'dynamodb:Query', // listActiveAlerts (openAlerts index), listCriticalAlerts (criticalAlerts index), listCohortView (cohortView index), activeAlertsOf, loadPatient (timeline), alertTrail (the table)
     'dynamodb:GetItem', // getAlert, getProfile, readClinicalState, a list cursor
-    'dynamodb:BatchGetItem', // alert-store withFirstPagedAt (timeliness report)
+    'dynamodb:BatchGetItem', // alert-store withFirstPagedAt (timeliness report), console-store evidenceRecords
     'dynamodb:PutItem', // applyAlertChanges, completeNotification, setCohortMembership (enrolment, clinical state)
     'dynamodb:UpdateItem', // completeNotification, setCohortMembership (profile)
     'sns:Publish', // the acknowledged notice
@@ -253,6 +253,8 @@ describe('the ack-link function changes alert items only, as far as IAM can say 
       'name',
       'sex',
       'cohortPk',
+      'cohortBy',
+      'latestResults',
       'cohort',
       'medications',
     ]) {
@@ -315,7 +317,7 @@ describe('resources', () => {
     }
   });
 
-  it('lets the sweep query only the cohort and open-alerts indexes, admin only open-alerts and critical-alerts', () => {
+  it('lets the sweep query only the cohort and open-alerts indexes, admin only open-alerts, critical-alerts and cohortView', () => {
     const indexes = (name: string) =>
       policyOf(name)
         .filter((statement) => actionsOf(statement).includes('dynamodb:Query'))
@@ -325,7 +327,7 @@ describe('resources', () => {
         .map((resource) => resource.split('/index/')[1])
         .sort();
     expect(indexes('sweep')).toEqual(['cohort', 'openAlerts']);
-    expect(indexes('admin')).toEqual(['criticalAlerts', 'openAlerts']);
+    expect(indexes('admin')).toEqual(['cohortView', 'criticalAlerts', 'openAlerts']);
     expect(indexes('evaluate')).toEqual([]);
     expect(indexes('ack-link')).toEqual([]);
     expect(indexes('ingest')).toEqual([]);

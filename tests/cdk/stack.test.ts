@@ -151,7 +151,7 @@ describe('table: exactly the shared single-table contract', () => {
     });
   });
 
-  it('has the sparse indexes openAlerts, cohort and criticalAlerts, projecting all attributes', () => {
+  it('has the sparse indexes openAlerts, cohort, criticalAlerts and cohortView, projecting all attributes', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       GlobalSecondaryIndexes: [
         {
@@ -175,6 +175,14 @@ describe('table: exactly the shared single-table contract', () => {
           KeySchema: [
             { AttributeName: 'criticalAlertsPk', KeyType: 'HASH' },
             { AttributeName: 'criticalAlertsSk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: 'cohortView',
+          KeySchema: [
+            { AttributeName: 'cohortViewPk', KeyType: 'HASH' },
+            { AttributeName: 'cohortViewSk', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
         },
@@ -252,6 +260,9 @@ describe('API: IAM auth on every route but the ack link', () => {
     expect([...routes.keys()].sort()).toEqual([
       'GET /a/{token}',
       'GET /alerts',
+      'GET /alerts/{id}',
+      'GET /cohort',
+      'GET /patients/{facility}/{mrn}/timeline',
       'GET /reports/timeliness',
       'POST /a/{token}',
       'POST /alerts/{id}/ack',
@@ -329,7 +340,7 @@ describe('API: IAM auth on every route but the ack link', () => {
         .flatMap((entry) => Object.keys(entry.data as Record<string, string>))
         .map((id) => id.replace(/^annotation::/i, ''));
     const methods = stack.node.findAll().filter((construct) => construct instanceof apigw.Method);
-    expect(methods).toHaveLength(7);
+    expect(methods).toHaveLength(10);
     for (const method of methods) {
       const isAck = method.node.path.includes('/a/{token}/');
       expect(acknowledged(method).includes('AwsSolutions-APIG4'), method.node.path).toBe(isAck);

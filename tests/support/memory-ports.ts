@@ -24,7 +24,7 @@ import {
 } from '../../lambdas/patient/clinical-state.js';
 import { enrolmentSk, type PatientKey } from '../../lambdas/table/layout.js';
 import type { EvaluationPorts } from '../../lambdas/workflows/evaluate.js';
-import type { PendingNotification } from '../../lambdas/workflows/ports.js';
+import type { LatestResults, PendingNotification } from '../../lambdas/workflows/ports.js';
 
 interface OutboxEntry {
   notification: PendingNotification;
@@ -161,6 +161,11 @@ export class MemoryPorts implements EvaluationPorts {
       .filter((entry) => !entry.sent && !entry.parked)
       .sort((left, right) => left.queued - right.queued || left.position - right.position)
       .map((entry) => entry.notification);
+  }
+
+  async recordLatestResults(key: PatientKey, latest: LatestResults): Promise<void> {
+    await this.pause();
+    this.patient(key).profile.latestResults = latest;
   }
 
   async getPatientProfile(namespace: string, mrn: string) {

@@ -1,7 +1,8 @@
 /**
  * `npm run backfill -- [--hospital ID]`: the one migration a table written before the durable
  * clinical state needs. Rebuilds each patient's cohort membership and medication orders from their
- * whole stored record and stores them where they differ. Idempotent: run it again and it changes
+ * whole stored record and stores them where they differ, and lists members and their active alerts
+ * in the console's cohort list (the `cohortView` index). Idempotent: run it again and it changes
  * nothing; safe while messages keep arriving.
  */
 
@@ -11,6 +12,7 @@ import {
   readWholeRecord,
   replaceClinicalState,
 } from '../../../lambdas/adapters/clinical-state-store.js';
+import { indexCohortView } from '../../../lambdas/adapters/console-store.js';
 import { backfillClinicalState } from '../../../lambdas/workflows/backfill.js';
 import { loadHospitalConfig, rulesConfigFor } from '../../../lib/config/hospital-config.js';
 import { parseCommandLine } from '../args.js';
@@ -51,7 +53,7 @@ export async function backfillCommand(args: string[], io: CommandIo): Promise<nu
   }
   const config = rulesConfigFor(loadHospitalConfig(values.hospital));
   const summary = await backfillClinicalState(
-    { listAllPatients, readWholeRecord, readClinicalState, replaceClinicalState },
+    { listAllPatients, readWholeRecord, readClinicalState, replaceClinicalState, indexCohortView },
     config,
     () => new Date(),
   );
