@@ -23,6 +23,7 @@ import {
   defined,
   getAtt,
   logicalIdOf,
+  pipelineFunctions,
   type Resource,
   renderJoin,
   resourceList,
@@ -49,7 +50,7 @@ afterAll(() => built.cleanup());
 
 const functionsByName = () => {
   const byName = new Map<string, { id: string; resource: Resource }>();
-  for (const [id, resource] of Object.entries(resourcesOf(template, 'AWS::Lambda::Function'))) {
+  for (const [id, resource] of Object.entries(pipelineFunctions(template))) {
     byName.set(String(resource.Properties.FunctionName), { id, resource });
   }
   return byName;
@@ -336,7 +337,9 @@ describe('API: IAM auth on every route but the ack link', () => {
         .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
         .flatMap((entry) => Object.keys(entry.data as Record<string, string>))
         .map((id) => id.replace(/^annotation::/i, ''));
-    const methods = stack.node.findAll().filter((construct) => construct instanceof apigw.Method);
+    // The admin API's methods (the console API's: console-api.test.ts).
+    const adminApi = stack.node.findChild('Api');
+    const methods = adminApi.node.findAll().filter((construct) => construct instanceof apigw.Method);
     expect(methods).toHaveLength(7);
     for (const method of methods) {
       const isAck = method.node.path.includes('/a/{token}/');
