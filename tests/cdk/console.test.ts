@@ -6,9 +6,6 @@
  * console, a user-pool authorizer on every console route, and a deployment
  * whose role may do only what it does.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Stage } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleGroups } from '../../lambdas/handlers/caller.js';
@@ -16,6 +13,7 @@ import { consoleOriginVariable } from '../../lambdas/handlers/console-cors.js';
 import { loadHospitalConfig } from '../../lib/config/hospital-config.js';
 import { consoleApiThrottling, consoleRoutes } from '../../lib/constructs/console-api.js';
 import { type BuiltStack, buildStack, buildTimeoutMs } from './support/build-stack.js';
+import { deployedConsoleConfig } from './support/console-config.js';
 import {
   actionsOf,
   apiRoutes,
@@ -168,15 +166,7 @@ describe('the page: a private bucket behind CloudFront', () => {
     expect(deployment.DistributionPaths).toEqual(['/console/*']);
 
     // The configuration the page reads: the console API, the hosted sign-in and the PKCE client, from the stack.
-    const keys = deployment.SourceObjectKeys as string[];
-    const markers = (deployment.SourceMarkers as Record<string, unknown>[])[1] ?? {};
-    const outdir = defined(Stage.of(built.stack), 'stage').outdir;
-    let text = readFileSync(
-      join(outdir, `asset.${(keys[1] ?? '').replace(/\.zip$/, '')}`, 'console-config.json'),
-      'utf8',
-    );
-    for (const [marker, value] of Object.entries(markers)) text = text.replaceAll(marker, renderJoin(value));
-    expect(JSON.parse(text)).toEqual({
+    expect(deployedConsoleConfig(built)).toEqual({
       apiBaseUrl: `https://<${ids.restApi}>.execute-api.us-east-1.<AWS::URLSuffix>/v1`,
       auth: {
         kind: 'cognito',
