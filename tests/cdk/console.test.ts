@@ -92,9 +92,13 @@ describe('the page: a private bucket behind CloudFront', () => {
       Principal: { Service: 'cloudfront.amazonaws.com' },
       Resource: { 'Fn::Join': ['', [getAtt(ids.assets, 'Arn'), '/*']] },
     });
-    expect(renderJoin((allows[0]?.Condition?.StringEquals as Record<string, unknown>)['AWS:SourceArn'])).toBe(
-      `arn:<AWS::Partition>:cloudfront::<AWS::AccountId>:distribution/<${ids.distribution}>`,
-    );
+    expect(
+      renderJoin(
+        (defined(allows[0], 'allow').Condition as { StringEquals: Record<string, unknown> }).StringEquals[
+          'AWS:SourceArn'
+        ],
+      ),
+    ).toBe(`arn:<AWS::Partition>:cloudfront::<AWS::AccountId>:distribution/<${ids.distribution}>`);
     expect(statements).toContainEqual(
       expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
     );
@@ -286,8 +290,9 @@ describe('data: the console API', () => {
     const adminFunction = Object.values(pipelineFunctions(template)).find(
       (fn) => fn.Properties.FunctionName === 'calciphylaxis-admin',
     );
-    const variables = (adminFunction?.Properties.Environment as { Variables: Record<string, unknown> })
-      .Variables;
+    const variables = (
+      defined(adminFunction, 'admin').Properties.Environment as { Variables: Record<string, unknown> }
+    ).Variables;
     expect(renderJoin(variables[consoleOriginVariable])).toBe(`https://${consoleHost()}`);
   });
 
@@ -323,7 +328,7 @@ describe("the console deployment's own permissions", () => {
     expect(others).toHaveLength(1);
     expect(others[0]).toMatch(new RegExp(`^${consoleDeploymentHandlerPrefix}`));
     const role = (
-      resourcesOf(template, 'AWS::Lambda::Function')[others[0] ?? '']?.Properties.Role as {
+      defined(resourcesOf(template, 'AWS::Lambda::Function')[others[0] ?? ''], 'handler').Properties.Role as {
         'Fn::GetAtt': [string, string];
       }
     )['Fn::GetAtt'][0];
