@@ -20,6 +20,7 @@ import { type HospitalConfig, rulesConfigFor } from './config/hospital-config.js
 import { AckLinkKey } from './constructs/ack-link-key.js';
 import { Api } from './constructs/api.js';
 import { Archive } from './constructs/archive.js';
+import { NephrologyConsole } from './constructs/console.js';
 import { Encryption } from './constructs/encryption.js';
 import { Evaluation } from './constructs/evaluation.js';
 import { MllpListener } from './constructs/mllp-listener.js';
@@ -276,6 +277,14 @@ export class CalciphylaxisStack extends Stack {
         minter.function.addEnvironment(ackLinkBaseUrlVariable, ackLinkBaseUrl);
       }
     }
+    const nephrologyConsole = new NephrologyConsole(this, 'Console', {
+      prefix,
+      key,
+      config,
+      admin,
+      adminApi: api.restApi,
+      accessLogBucket: archive.accessLogBucket,
+    });
     const operations = new Operations(this, 'Operations', {
       prefix,
       key,
@@ -327,6 +336,18 @@ export class CalciphylaxisStack extends Stack {
     if (ackLinkBaseUrl !== undefined) {
       output('AckLinkBaseUrl', ackLinkBaseUrl, 'Tap-to-acknowledge links are <this>/a/<token>');
     }
+    output('ConsoleUrl', nephrologyConsole.site.url, 'The nephrology console (sign-in required)');
+    output(
+      'ConsoleDistributionDomain',
+      nephrologyConsole.site.distribution.distributionDomainName,
+      'CNAME target for console.customDomain.domainName',
+    );
+    output('ConsoleApiUrl', nephrologyConsole.api.baseUrl, 'The console API (Cognito user-pool tokens)');
+    output(
+      'ConsoleUserPoolId',
+      nephrologyConsole.signIn.userPool.userPoolId,
+      'Console users and their groups (clinician, admin)',
+    );
     if (api.domain) {
       output(
         'MtlsDomainTarget',

@@ -9,6 +9,9 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
+/** What API Gateway's Cognito user pool authorizer passes on (requestContext.authorizer.claims). */
+export type AuthorizerClaims = Record<string, string>;
+
 /** Who API Gateway's IAM authorization would say called (requestContext.identity). */
 export interface CallerIdentity {
   userArn: string;
@@ -65,7 +68,10 @@ function proxyEvent(
   body: Buffer,
   values: string[],
   identity: CallerIdentity | undefined,
+  claims: AuthorizerClaims | undefined,
 ): APIGatewayProxyEvent {
+  // A request a Cognito authorizer let through has claims and no IAM caller.
+  const iamCaller = claims === undefined ? identity : undefined;
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     if (typeof value === 'string') headers[name] = value;
@@ -91,7 +97,7 @@ function proxyEvent(
     requestContext: {
       accountId: 'local',
       apiId: 'local',
-      authorizer: null,
+      authorizer: claims === undefined ? null : { claims },
       protocol: 'HTTP/1.1',
       httpMethod: matched.method,
       identity: {
@@ -99,7 +105,7 @@ function proxyEvent(
         accountId: null,
         apiKey: null,
         apiKeyId: null,
-        caller: identity?.caller ?? null,
+        caller: iamCaller?.caller ?? null,
         clientCert: null,
         cognitoAuthenticationProvider: null,
         cognitoAuthenticationType: null,
@@ -109,7 +115,7 @@ function proxyEvent(
         sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
         user: null,
         userAgent: request.headers['user-agent'] ?? null,
-        userArn: identity?.userArn ?? null,
+        userArn: iamCaller?.userArn ?? null,
       },
       path: url.pathname,
       stage: 'local',
@@ -168,6 +174,11 @@ export async function startApiServer(options: {
   /** The caller every request is attributed to (no IAM here); none: as an unauthenticated route. */
   identity?: CallerIdentity;
   staticSite?: StaticSite;
+  /**
+   * The claims a Cognito user pool authorizer would pass for this request (tests of the console
+   * API's groups); when it gives some, the request has no IAM caller. None: no authorizer.
+   */
+  authorizerClaims?: (request: IncomingMessage) => AuthorizerClaims | undefined;
 }): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -205,7 +216,15 @@ export async function startApiServer(options: {
       }
       try {
         const result = await candidate.handler(
-          proxyEvent(request, url, candidate, body, match.slice(1), options.identity),
+          proxyEvent(
+            request,
+            url,
+            candidate,
+            body,
+            match.slice(1),
+            options.identity,
+            options.authorizerClaims?.(request),
+          ),
         );
         response
           .writeHead(result.statusCode, result.headers as Record<string, string> | undefined)

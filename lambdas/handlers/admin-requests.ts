@@ -22,7 +22,10 @@ export function parseRequest<T>(schema: z.ZodMiniType<T>, input: unknown): T {
 
 /** Who acts is never the body's to say: a `by` there is refused, naming the field to use. */
 const refusedBy = z.optional(
-  z.never({ error: "not accepted: who acts is the caller's IAM identity; give a name in byName" }),
+  z.never({
+    error:
+      "not accepted: who acts is the caller's signed-in identity (IAM identity or console user); give a name in byName",
+  }),
 );
 const byName = z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200)));
 

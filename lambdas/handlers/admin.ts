@@ -1,10 +1,12 @@
 /**
- * The admin API (IAM-authenticated): GET /alerts, POST /alerts/{id}/ack,
+ * The admin API: GET /alerts, POST /alerts/{id}/ack,
  * POST /patients/{facility}/{mrn}/cohort, GET /reports/timeliness, and the
  * console's reads: GET /alerts/{id} (detail and audit trail), GET
- * /patients/{facility}/{mrn}/timeline, GET /cohort. Bodies and query strings
+ * /patients/{facility}/{mrn}/timeline, GET /cohort; reached through the
+ * IAM-authenticated admin API (the tools) or the console API (Cognito users,
+ * whose groups decide what they may do: caller.ts). Bodies and query strings
  * are validated (admin-requests.ts) and a bad one is answered 400 naming the
- * field. Who acted is the caller's IAM identity, always; a name the
+ * field. Who acted is the caller's authenticated identity, always; a name the
  * caller gives (`byName`) is recorded beside it, and a `by` in the body is
  * refused rather than trusted.
  */
@@ -27,6 +29,15 @@ import {
   reportQuery,
   timelineQuery,
 } from './admin-requests.js';
+import {
+  authorize,
+  callerOf,
+  doorOf,
+  MissingGroupError,
+  NoCallerIdentityError,
+  permissionFor,
+} from './caller.js';
+import { withConsoleCors } from './console-cors.js';
 import { adminPorts, consolePorts } from './ports.js';
 import { clock, hospitalRulesConfig, logger } from './runtime.js';
 
@@ -49,24 +60,10 @@ function bodyOf(event: APIGatewayProxyEvent): unknown {
   }
 }
 
-/** The route is IAM-authenticated, so API Gateway always names the caller; without one, nothing is done. */
-class NoCallerIdentityError extends Error {
-  constructor() {
-    super('no caller identity');
-    this.name = 'NoCallerIdentityError';
-  }
-}
-
-/** The caller as IAM authenticated them (the local stack's API stand-in supplies its own). */
-function caller(event: APIGatewayProxyEvent): string {
-  const identity = event.requestContext?.identity;
-  const who = identity?.userArn ?? identity?.caller;
-  if (who === undefined || who === null || who === '') throw new NoCallerIdentityError();
-  return who;
-}
-
 async function route(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
   const { resource, httpMethod } = event;
+  const caller = callerOf(event);
+  authorize(caller, permissionFor(httpMethod, resource));
   if (httpMethod === 'GET' && resource === '/alerts') {
     const query = parseRequest(listQuery, event.queryStringParameters ?? {});
     return json(200, await store.listActiveAlerts(query));
@@ -74,7 +71,7 @@ async function route(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult
   if (httpMethod === 'POST' && resource === '/alerts/{id}/ack') {
     const alertId = event.pathParameters?.id ?? '';
     const body = parseRequest(ackBody, bodyOf(event));
-    const by = { identity: caller(event), ...(body.byName === undefined ? {} : { name: body.byName }) };
+    const by = { identity: caller.identity, ...(body.byName === undefined ? {} : { name: body.byName }) };
     const result = await acknowledge(alertId, by, adminPorts, config, clock);
     logger.info('acknowledge', { alertId, outcome: result.outcome });
     if (result.outcome === 'notFound') return json(404, { error: `no alert ${alertId}` });
@@ -92,7 +89,7 @@ async function route(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult
       mrn,
       {
         action: body.action,
-        by: caller(event),
+        by: caller.identity,
         ...(body.byName === undefined ? {} : { byName: body.byName }),
         at: clock().toISOString(),
         ...(body.reason === undefined ? {} : { reason: body.reason }),
@@ -161,7 +158,10 @@ async function timelinessRoute(event: APIGatewayProxyEvent): Promise<APIGatewayP
   });
 }
 
-export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> =>
+  withConsoleCors(await answer(event), doorOf(event));
+
+async function answer(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
   try {
     return await route(event);
   } catch (error: unknown) {
@@ -169,6 +169,8 @@ export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayPr
     if (error instanceof RemovalReasonMissingError)
       return json(400, { error: 'bad request', issues: [`reason: ${error.message}`] });
     if (error instanceof NoCallerIdentityError) return json(403, { error: 'no caller identity' });
+    if (error instanceof MissingGroupError)
+      return json(403, { error: error.message, neededGroup: error.neededGroup });
     if (error instanceof ReportPeriodError)
       return json(400, { error: 'bad request', issues: [`${error.parameter}: ${error.message}`] });
     if (error instanceof TimelinePeriodError)
@@ -178,4 +180,4 @@ export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayPr
     logger.error('admin request failed', { error: error instanceof Error ? error.name : 'unknown' });
     return json(500, { error: 'internal error; retry later' });
   }
-};
+}

@@ -142,6 +142,138 @@ const mllp = z
   })
   .strict();
 
+const acmCertificateArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, 'an ACM certificate ARN');
+
+/** A Secrets Manager secret's ARN: secrets stay there and are resolved at deploy time, never written here. */
+const secretArn = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$/,
+    'a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)',
+  );
+
+/** Cognito's identity provider names: 1-32 characters, no spaces or underscores at the ends. */
+const identityProviderName = z
+  .string()
+  .regex(/^[A-Za-z0-9][\w.-]{0,30}[A-Za-z0-9]$/, '2-32 letters, digits, dots, hyphens or underscores')
+  .refine((name) => !['COGNITO', 'Google', 'Facebook', 'LoginWithAmazon', 'SignInWithApple'].includes(name), {
+    error: 'a name Cognito reserves',
+  });
+
+/** The hospital's own identity provider, federated into the console's user pool. */
+const identityProvider = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('saml'),
+      name: identityProviderName.describe(
+        'Shown on the sign-in page; also the identity_provider to go straight to.',
+      ),
+      metadataUrl: z
+        .url({ protocol: /^https$/ })
+        .describe("URL of the IdP's SAML metadata (Cognito reads it at deploy time)."),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('oidc'),
+      name: identityProviderName.describe(
+        'Shown on the sign-in page; also the identity_provider to go straight to.',
+      ),
+      issuerUrl: z
+        .url({ protocol: /^https$/ })
+        .describe('The OpenID Connect issuer (its discovery document is read).'),
+      clientId: z.string().min(1).max(256).describe('The client id the IdP issued for the console.'),
+      clientSecretArn: secretArn.describe(
+        'The client secret, as a Secrets Manager secret (plain text): resolved by CloudFormation at deploy, never in this file or the template.',
+      ),
+      scopes: z
+        .array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'an OAuth scope'))
+        .min(1)
+        .default(['openid', 'email', 'profile'])
+        .describe('Scopes asked of the IdP (openid is required).'),
+    })
+    .strict(),
+]);
+
+/** The nephrology console in AWS (lib/constructs/console-*.ts): CloudFront, a Cognito user pool, the console API. */
+const consoleSettings = z
+  .object({
+    signInDomainPrefix: z
+      .string()
+      .regex(
+        /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/,
+        'lower-case letters, digits and inner hyphens, 1-63 characters',
+      )
+      .refine((prefix) => !/aws|amazon|cognito/.test(prefix), {
+        error: 'Cognito refuses prefixes containing aws, amazon or cognito',
+      })
+      .optional()
+      .describe(
+        'Prefix of the hosted sign-in domain (<prefix>.auth.<region>.amazoncognito.com), unique in the region across AWS; default calciphylaxis-<hospitalId>-<account>.',
+      ),
+    customDomain: z
+      .object({
+        domainName: z.string().regex(z.regexes.domain, 'a DNS name such as console.hospital.example.org'),
+        certificateArn: acmCertificateArn
+          .refine((arn) => arn.split(':')[3] === 'us-east-1', {
+            error: 'CloudFront takes certificates from us-east-1 only',
+          })
+          .describe('ACM certificate for domainName, in us-east-1.'),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'Serve the console at this name (TLS 1.2 or newer, TLSv1.2_2021); otherwise at the CloudFront domain.',
+      ),
+    webAclArn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[\w-]+$/,
+        'a WAF web ACL ARN of scope CLOUDFRONT (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>)',
+      )
+      .optional()
+      .describe(
+        "The hospital's CloudFront web ACL to put in front of the console (WAF for CloudFront lives in us-east-1).",
+      ),
+    allowedCountries: z
+      .array(z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code such as US'))
+      .min(1)
+      .optional()
+      .describe(
+        'Serve the console only to these countries (CloudFront geo restriction); everywhere otherwise.',
+      ),
+    identityProvider: identityProvider
+      .optional()
+      .describe("Federate the hospital's SAML or OIDC identity provider into the user pool."),
+    localUsers: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Allow user-pool users (created by an administrator, MFA required); false leaves the hospital identity provider as the only way in.',
+      ),
+    signInHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24)
+      .default(12)
+      .describe(
+        'How long a console sign-in lasts before the user signs in again (the refresh token); ID tokens last 1 hour.',
+      ),
+  })
+  .strict()
+  .superRefine((settings, context) => {
+    if (!settings.localUsers && settings.identityProvider === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['localUsers'],
+        message: 'false needs an identityProvider, or nobody could sign in',
+      });
+    }
+  });
+
 /**
  * The throughput caps (README "Capacity and cost"). The stage throttle turns a
  * runaway sender away with 429 before it costs anything; the reserved
@@ -260,6 +392,11 @@ export const hospitalConfigSchema = z
     mllp: mllp
       .optional()
       .describe('HL7 over MLLP from the hospital network (ECS Fargate behind a TLS Network Load Balancer).'),
+    console: consoleSettings
+      .prefault({})
+      .describe(
+        'The nephrology console: CloudFront, sign-in through a Cognito user pool (MFA for local users, or the hospital identity provider), and the console API.',
+      ),
     capacity: capacity
       .prefault({})
       .describe('Throughput caps: API stage throttle and reserved concurrency (README "Capacity and cost").'),

@@ -16,7 +16,7 @@ import {
 } from '../../lib/config/hospital-config.js';
 import { ackRoutePathPattern } from '../../lib/constructs/api.js';
 import { type BuiltStack, buildStack, buildTimeoutMs } from './support/build-stack.js';
-import { defined, getAtt, logicalIdOf, resourcesOf } from './support/template-queries.js';
+import { defined, getAtt, logicalIdOf, pipelineFunctions, resourcesOf } from './support/template-queries.js';
 
 let example: HospitalConfig;
 let built: BuiltStack;
@@ -131,7 +131,7 @@ describe('the ack token is not written down by API Gateway', () => {
 
   it('the stage is not traced by X-Ray (traces record the full URL); every function still is', () => {
     expect(stage().Properties.TracingEnabled).toBe(false);
-    for (const fn of Object.values(resourcesOf(template, 'AWS::Lambda::Function'))) {
+    for (const fn of Object.values(pipelineFunctions(template))) {
       expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
     }
   });

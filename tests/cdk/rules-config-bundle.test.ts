@@ -23,7 +23,7 @@ import {
 } from '../../lib/config/hospital-config.js';
 import { PipelineFunction } from '../../lib/constructs/pipeline-function.js';
 import { type BuiltStack, buildStack, buildTimeoutMs } from './support/build-stack.js';
-import { defined, type Resource, resourcesOf } from './support/template-queries.js';
+import { defined, pipelineFunctions } from './support/template-queries.js';
 
 const codeCount = 2000;
 
@@ -57,7 +57,7 @@ describe('the hospital stack with 2,000-entry code maps (bundling skipped)', () 
   afterAll(() => built?.cleanup());
 
   it('synthesizes, and no function environment holds the rules, a code map or any code of one', () => {
-    const functions = Object.values(resourcesOf(built.template, 'AWS::Lambda::Function')) as Resource[];
+    const functions = Object.values(pipelineFunctions(built.template));
     expect(functions.map((fn) => fn.Properties.FunctionName).sort()).toEqual([
       'calciphylaxis-ack-link',
       'calciphylaxis-admin',

@@ -17,6 +17,7 @@ import {
   actionsOf,
   getAtt,
   logicalIdOf,
+  pipelineFunctions,
   renderJoin,
   resourceList,
   resourcesOf,
@@ -132,7 +133,7 @@ describe('escalation chain topics', () => {
       'calciphylaxis-escalation-2',
       'calciphylaxis-escalation-3',
     ].map((name) => `<${topicId(name)}>`);
-    for (const fn of Object.values(resourcesOf(template, 'AWS::Lambda::Function'))) {
+    for (const fn of Object.values(pipelineFunctions(template))) {
       const name = String(fn.Properties.FunctionName);
       const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
       expect(JSON.parse(renderJoin(variables.ESCALATION_TOPIC_ARNS)), name).toEqual({
@@ -170,7 +171,7 @@ describe('escalation chain topics', () => {
   });
 
   it('uses the configured ack link base instead of the API URL', () => {
-    for (const fn of Object.values(resourcesOf(template, 'AWS::Lambda::Function'))) {
+    for (const fn of Object.values(pipelineFunctions(template))) {
       const name = String(fn.Properties.FunctionName);
       const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
       const mints = ['calciphylaxis-evaluate', 'calciphylaxis-sweep'].includes(name);

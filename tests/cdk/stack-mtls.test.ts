@@ -8,7 +8,15 @@ import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadHospitalConfig } from '../../lib/config/hospital-config.js';
 import { type BuiltStack, buildStack, buildTimeoutMs } from './support/build-stack.js';
-import { apiRoutes, renderJoin, resourcesOf } from './support/template-queries.js';
+import {
+  adminApiPrefix,
+  apiRoutes,
+  consoleApiPrefix,
+  logicalIdOf,
+  pipelineFunctions,
+  renderJoin,
+  resourcesOf,
+} from './support/template-queries.js';
 
 const mtls = {
   truststoreBucket: 'example-hl7-truststore',
@@ -41,9 +49,16 @@ describe('API with a mutual-TLS custom domain', () => {
   });
 
   it('switches the default execute-api endpoint off and publishes the custom-domain URL', () => {
-    for (const api of Object.values(resourcesOf(template, 'AWS::ApiGateway::RestApi'))) {
-      expect(api.Properties.DisableExecuteApiEndpoint).toBe(true);
-    }
+    const apis = resourcesOf(template, 'AWS::ApiGateway::RestApi');
+    expect(
+      apis[logicalIdOf(template, 'AWS::ApiGateway::RestApi', adminApiPrefix)]?.Properties
+        .DisableExecuteApiEndpoint,
+    ).toBe(true);
+    // The console API keeps it: a browser has no client certificate; its callers carry user-pool tokens.
+    expect(
+      apis[logicalIdOf(template, 'AWS::ApiGateway::RestApi', consoleApiPrefix)]?.Properties
+        .DisableExecuteApiEndpoint,
+    ).toBeUndefined();
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(renderJoin(outputs.IngestUrl?.Value)).toBe(`https://${mtls.domainName}/hl7`);
     expect(outputs.MtlsDomainTarget).toBeDefined();
@@ -58,7 +73,7 @@ describe('API with a mutual-TLS custom domain', () => {
   });
 
   it('mints no ack links: phones present no client certificate and the execute-api endpoint is off', () => {
-    for (const fn of Object.values(resourcesOf(template, 'AWS::Lambda::Function'))) {
+    for (const fn of Object.values(pipelineFunctions(template))) {
       const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
       expect(variables.ACK_LINK_BASE_URL, String(fn.Properties.FunctionName)).toBeUndefined();
     }

@@ -24,6 +24,7 @@ import {
   functionPolicyStatements,
   getAtt,
   logicalIdOf,
+  pipelineFunctions,
   type Resource,
   renderJoin,
   resourceList,
@@ -50,7 +51,7 @@ afterAll(() => built.cleanup());
 
 const functionsByName = () => {
   const byName = new Map<string, { id: string; resource: Resource }>();
-  for (const [id, resource] of Object.entries(resourcesOf(template, 'AWS::Lambda::Function'))) {
+  for (const [id, resource] of Object.entries(pipelineFunctions(template))) {
     byName.set(String(resource.Properties.FunctionName), { id, resource });
   }
   return byName;
@@ -339,7 +340,9 @@ describe('API: IAM auth on every route but the ack link', () => {
         .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
         .flatMap((entry) => Object.keys(entry.data as Record<string, string>))
         .map((id) => id.replace(/^annotation::/i, ''));
-    const methods = stack.node.findAll().filter((construct) => construct instanceof apigw.Method);
+    // The admin API's methods (the console API's: console-api.test.ts).
+    const adminApi = stack.node.findChild('Api');
+    const methods = adminApi.node.findAll().filter((construct) => construct instanceof apigw.Method);
     expect(methods).toHaveLength(10);
     for (const method of methods) {
       const isAck = method.node.path.includes('/a/{token}/');

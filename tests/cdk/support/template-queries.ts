@@ -87,8 +87,27 @@ export function functionPolicyStatements(template: Template, name: string): Stat
     .Statement;
 }
 
-/** `METHOD /path` of every API Gateway method, with its resource. */
-export function apiRoutes(template: Template): Map<string, Resource> {
+/**
+ * The pipeline's Lambda functions: every function but the handler of CDK's bucket deployment,
+ * which copies the console's files at deploy time (console-site.test.ts checks it on its own).
+ */
+export function pipelineFunctions(template: Template): Record<string, Resource> {
+  return Object.fromEntries(
+    Object.entries(resourcesOf(template, 'AWS::Lambda::Function')).filter(
+      ([id]) => !id.startsWith(consoleDeploymentHandlerPrefix),
+    ),
+  );
+}
+
+/** Logical-id prefix of CDK's bucket-deployment handler (one per stack). */
+export const consoleDeploymentHandlerPrefix = 'CustomCDKBucketDeployment';
+
+/** Logical-id prefixes of the two REST APIs: the admin API (IAM, the lab feed, ack links) and the console's. */
+export const adminApiPrefix = 'ApiRestApi';
+export const consoleApiPrefix = 'ConsoleApiRestApi';
+
+/** `METHOD /path` of every method of one REST API (by default the admin API), with its resource. */
+export function apiRoutes(template: Template, restApiPrefix = adminApiPrefix): Map<string, Resource> {
   const resources = resourcesOf(template, 'AWS::ApiGateway::Resource');
   const pathOf = (resourceId: unknown): string => {
     const ref = (resourceId as { Ref?: string }).Ref;
@@ -100,6 +119,8 @@ export function apiRoutes(template: Template): Map<string, Resource> {
   };
   const routes = new Map<string, Resource>();
   for (const method of Object.values(resourcesOf(template, 'AWS::ApiGateway::Method'))) {
+    const restApi = (method.Properties.RestApiId as { Ref?: string }).Ref ?? '';
+    if (!restApi.startsWith(restApiPrefix)) continue;
     routes.set(
       `${String(method.Properties.HttpMethod)} ${pathOf(method.Properties.ResourceId) || '/'}`,
       method,
