@@ -4,6 +4,7 @@
  * benchmarks that take options (`npm run bench -- load --rate 100`). To add
  * one, export an async `run` function from its module and list it here.
  */
+import { run as runBacktestBench } from './backtest.js';
 import { runHl7Bench } from './hl7.js';
 import { run as runItemSizes } from './item-sizes.js';
 import { run as runLatencyBench } from './latency.js';
@@ -25,6 +26,7 @@ const benches: Bench[] = [
   { name: 'load', run: runLoadBench, onlyByName: true },
   { name: 'mllp', run: runMllpBench },
   { name: 'sizes', run: runItemSizes, onlyByName: true },
+  { name: 'backtest', run: runBacktestBench },
 ];
 
 const args = process.argv.slice(2);
