@@ -21,8 +21,9 @@ export interface FeedOptions {
   /** Starts every MRN and control id: two feeds with other tags never share a patient or a message. */
   tag: string;
   /**
-   * Patients (by index) whose calcium a second lab also reports, under its local code `CA2`, which
-   * the default configuration does not map: values, one each week, between the main lab's.
+   * Cohort patients (by index) whose calcium a second lab also reports, under its local code `CA2`,
+   * which the default configuration does not map: values, one each week from two days after their
+   * cohort entry, each between two of the main lab's (normal) results.
    */
   secondLab?: { patients: readonly number[]; values: readonly number[] };
 }
@@ -190,13 +191,15 @@ export function generateFeed(options: FeedOptions): FeedMessage[] {
         body: (at) => oru(patient, controlId(), at, results),
       });
     }
+    // Where this patient's story starts (cohort patients: orders, then the diagnosis a day later).
+    const start = index % 14;
     if (secondLab.has(index)) {
       const values = options.secondLab?.values ?? [];
-      // Between the main lab's results (which are normal for these patients): day 3 of each week.
-      for (let week = 0; week * 7 + 3 < options.days && week < values.length; week++) {
+      // Weekly from the day after the first calcium, between the main lab's (normal) results.
+      for (let week = 0; start + 3 + week * 7 < options.days && week < values.length; week++) {
         const value = values[week] as number;
         add({
-          atMs: timeOf(week * 7 + 3, hour + 2),
+          atMs: timeOf(start + 3 + week * 7, hour + 2),
           mrn: patient.mrn,
           kind: 'secondLabCalcium',
           value,
@@ -213,7 +216,6 @@ export function generateFeed(options: FeedOptions): FeedMessage[] {
     }
     if (!patient.cohort) continue;
     // The story, moved to this patient's start: orders, the diagnosis, then weekly calciums.
-    const start = index % 14;
     const onWarfarin = index % 3 === 0;
     if (onWarfarin) {
       add({
