@@ -7,7 +7,7 @@
  *   alert), or
  * - when the clock crosses an instant the rules compare it with: the rules compare the clock only
  *   with a time held in the patient's state (a result, an order, cohort entry, an alert) shifted
- *   by a duration the configuration sets (`...Days`, `...Hours`, `...Minutes`), by the history
+ *   by a duration the configuration sets (a key naming `Days`, `Hours` or `Minutes`), by the history
  *   window, or by the rules' one fixed duration (a thiosulfate renewal gap of 7 days), either way.
  *
  * So each patient is swept at the first run after a change and at the first runs at and after
@@ -35,7 +35,8 @@ export function clockDurations(config: RulesConfig, historyDays: number): number
     } else if (value !== null && typeof value === 'object') {
       for (const [name, item] of Object.entries(value)) visit(item, name);
     } else if (typeof value === 'number') {
-      const unit = /(Days|Hours|Minutes)$/.exec(key)?.[1];
+      // `pthTitrateMinDaysSinceChange` is days too: the unit may sit inside the key.
+      const unit = /(Days|Hours|Minutes)/.exec(key)?.[1];
       if (unit !== undefined) durations.add(value * (unitMs[unit] as number));
     }
   };
