@@ -12,7 +12,11 @@ import { parseRulesConfig } from '../../lambdas/config/rules-config.js';
 
 const dayMs = 86_400_000;
 // Shorter intervals than the defaults, so every time-based rule comes due within the replay.
-const rules = parseRulesConfig({ timeZone: 'America/Chicago', thiosulfateNotStartedHours: 30, quarterlyLabsDays: 40 });
+const rules = parseRulesConfig({
+  timeZone: 'America/Chicago',
+  thiosulfateNotStartedHours: 30,
+  quarterlyLabsDays: 40,
+});
 
 async function replay(sweepEveryPatient: boolean, days: number) {
   const anchorMs = Date.UTC(2025, 4, 5, 7);
@@ -20,7 +24,11 @@ async function replay(sweepEveryPatient: boolean, days: number) {
   async function* archive(): AsyncGenerator<ArchivedMessage> {
     for (const [index, message] of feed.entries()) {
       // Receipt a varying few minutes after the data time, so instants fall between sweeps too.
-      yield { key: `m${index}`, bytes: Buffer.from(message.body), receivedAtMs: message.atMs + (index % 7) * 60_000 + 1_234 };
+      yield {
+        key: `m${index}`,
+        bytes: Buffer.from(message.body),
+        receivedAtMs: message.atMs + (index % 7) * 60_000 + 1_234,
+      };
     }
   }
   const notifications: string[] = [];
@@ -34,7 +42,11 @@ async function replay(sweepEveryPatient: boolean, days: number) {
     archive: archive(),
     sweepEveryPatient,
     onPublished: (_config, { topic, rendered }) => {
-      const body = JSON.parse(rendered.message.default) as { alertId: string; event: string; openedAt: string };
+      const body = JSON.parse(rendered.message.default) as {
+        alertId: string;
+        event: string;
+        openedAt: string;
+      };
       notifications.push(`${topic} ${body.alertId} ${body.event} ${body.openedAt}`);
     },
   });
@@ -42,21 +54,17 @@ async function replay(sweepEveryPatient: boolean, days: number) {
 }
 
 describe('the sweep schedule', () => {
-  it(
-    'opens, pages and notifies exactly as sweeping every cohort patient at every sweep',
-    async () => {
-      const everyone = await replay(true, 50);
-      const scheduled = await replay(false, 50);
-      expect(everyone.notifications.length).toBeGreaterThan(100);
-      // Time-based rules fired on sweeps, with no message to trigger them.
-      expect(everyone.report.configs[0]!.rules.THIOSULFATE_NOT_STARTED.opened).toBeGreaterThan(0);
-      expect(everyone.report.configs[0]!.rules.QUARTERLY_LABS_OVERDUE.opened).toBeGreaterThan(0);
-      expect(everyone.report.configs[0]!.rules.CALCIUM_MONITORING_OVERDUE.opened).toBeGreaterThan(0);
-      expect(scheduled.notifications).toEqual(everyone.notifications);
-      expect(scheduled.report).toEqual(everyone.report);
-    },
-    180_000,
-  );
+  it('opens, pages and notifies exactly as sweeping every cohort patient at every sweep', async () => {
+    const everyone = await replay(true, 50);
+    const scheduled = await replay(false, 50);
+    expect(everyone.notifications.length).toBeGreaterThan(100);
+    // Time-based rules fired on sweeps, with no message to trigger them.
+    expect(everyone.report.configs[0]!.rules.THIOSULFATE_NOT_STARTED.opened).toBeGreaterThan(0);
+    expect(everyone.report.configs[0]!.rules.QUARTERLY_LABS_OVERDUE.opened).toBeGreaterThan(0);
+    expect(everyone.report.configs[0]!.rules.CALCIUM_MONITORING_OVERDUE.opened).toBeGreaterThan(0);
+    expect(scheduled.notifications).toEqual(everyone.notifications);
+    expect(scheduled.report).toEqual(everyone.report);
+  }, 180_000);
 
   it('knows every duration the configuration sets, by the unit its key names', () => {
     const durations = clockDurations(
@@ -71,7 +79,18 @@ describe('the sweep schedule', () => {
       60,
     );
     const hours = (n: number) => n * 3_600_000;
-    for (const expected of [0, 14 * dayMs, 15 * 60_000, 45 * 60_000, hours(30), hours(24), 7 * dayMs, 92 * dayMs, 183 * dayMs, 60 * dayMs]) {
+    for (const expected of [
+      0,
+      14 * dayMs,
+      15 * 60_000,
+      45 * 60_000,
+      hours(30),
+      hours(24),
+      7 * dayMs,
+      92 * dayMs,
+      183 * dayMs,
+      60 * dayMs,
+    ]) {
       expect(durations).toContain(expected);
     }
   });
