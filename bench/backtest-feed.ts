@@ -1,6 +1,7 @@
 /**
  * A synthetic dialysis unit's lab and pharmacy feed over a period (seeded, so it can be drawn
- * again): every patient's monthly panel, and for the calciphylaxis cohort (a quarter of them) the
+ * again): every patient's monthly panel, and for the calciphylaxis cohort (a quarter of them unless
+ * told otherwise) the
  * sample story's course (samples/story: warfarin, cinacalcet, the diagnosis, a PTH above 500, a
  * critical calcium and its recovery, thiosulfate), told again with weekly calciums that wander
  * through the critical, low and normal bands
@@ -20,6 +21,8 @@ export interface FeedOptions {
   seed: number;
   /** Starts every MRN and control id: two feeds with other tags never share a patient or a message. */
   tag: string;
+  /** Every how many patients one is in the calciphylaxis cohort (default 4: a quarter of them). */
+  cohortEvery?: number;
   /**
    * Cohort patients (by index) whose calcium a second lab also reports, under its local code `CA2`,
    * which the default configuration does not map: values, one each week from two days after their
@@ -146,7 +149,7 @@ export function generateFeed(options: FeedOptions): FeedMessage[] {
       mrn: `${options.tag}${String(index).padStart(4, '0')}`,
       sex: index % 2 === 0 ? 'F' : 'M',
       chair: 1 + (index % 24),
-      cohort: index % 4 === 0,
+      cohort: index % (options.cohortEvery ?? 4) === 0,
     };
     const hour = 6 + (index % 10);
     // The monthly panel, for every patient of the unit.

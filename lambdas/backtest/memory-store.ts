@@ -106,9 +106,11 @@ const compareKeys = (left: string, right: string): number => (left < right ? -1 
 export class MemoryStore implements EvaluationPorts, SweepPorts {
   private readonly patients = new Map<string, PatientPartition>();
   private readonly slots = new Map<string, MessageSlot>();
-  private readonly activeAlerts = new Map<string, Alert>();
+  /** Open critical alerts by id: all the sweep's first stage acts on. */
+  private readonly openCritical = new Map<string, Alert>();
   private readonly cohort = new Set<string>();
-  private cohortSorted: PatientProfile[] | undefined;
+  /** The cohort's partition keys in the cohort index's order (sorted once per change of membership). */
+  private cohortSorted: string[] | undefined;
   /** When set, the sweep's cohort list holds only these patients (the others' sweep would find nothing). */
   sweepOnly: ReadonlySet<string> | undefined;
   private outboxOrder = 0;
@@ -129,15 +131,14 @@ export class MemoryStore implements EvaluationPorts, SweepPorts {
   }
 
   /** The cohort's partition keys, in the cohort index's order. */
-  cohortPatients(): string[] {
-    return [...this.cohort].sort(compareKeys);
+  cohortPatients(): readonly string[] {
+    this.cohortSorted ??= [...this.cohort].sort(compareKeys);
+    return this.cohortSorted;
   }
 
   /** Whether a critical alert is open: the sweep's first stage may escalate or repeat it. */
   hasOpenCriticalAlerts(): boolean {
-    for (const alert of this.activeAlerts.values())
-      if (alert.state === 'open' && alert.severity === 'critical') return true;
-    return false;
+    return this.openCritical.size > 0;
   }
 
   /** Every time held in the patient's records, clinical state and alerts (ms). */
@@ -283,7 +284,6 @@ export class MemoryStore implements EvaluationPorts, SweepPorts {
     if (patient.location !== undefined && patient.location !== '') profile.location = patient.location;
     if (patient.name !== undefined) profile.name = asStored(patient.name);
     partition.profile = profile;
-    this.cohortSorted = undefined;
     this.listener.changed(partition.pk);
   }
 
@@ -363,14 +363,15 @@ export class MemoryStore implements EvaluationPorts, SweepPorts {
   }
 
   async listCohortPatients(): Promise<PatientProfile[]> {
-    // The cohort index is sorted by the patient's partition key.
-    this.cohortSorted ??= this.cohortPatients()
-      .map((pk) => this.patients.get(pk)?.profile)
-      .filter((profile): profile is PatientProfile => profile !== undefined);
     const only = this.sweepOnly;
-    return this.cohortSorted
-      .filter((profile) => only === undefined || only.has(patientPk(profile)))
-      .map((profile) => ({ ...profile }));
+    const profiles: PatientProfile[] = [];
+    for (const pk of only === undefined
+      ? this.cohortPatients()
+      : this.cohortPatients().filter((key) => only.has(key))) {
+      const profile = this.patients.get(pk)?.profile;
+      if (profile !== undefined) profiles.push({ ...profile });
+    }
+    return profiles;
   }
 
   /**
@@ -379,11 +380,9 @@ export class MemoryStore implements EvaluationPorts, SweepPorts {
    * a fraction of the work. One page holds them all, in the openAlerts index's order.
    */
   async listActiveAlerts(): Promise<AlertPage> {
-    const alerts = [...this.activeAlerts.values()]
-      .filter((alert) => alert.state === 'open' && alert.severity === 'critical')
-      .sort((left, right) =>
-        compareKeys(`${left.openedAt}#${left.alertId}`, `${right.openedAt}#${right.alertId}`),
-      );
+    const alerts = [...this.openCritical.values()].sort((left, right) =>
+      compareKeys(`${left.openedAt}#${left.alertId}`, `${right.openedAt}#${right.alertId}`),
+    );
     return { alerts };
   }
 
@@ -406,11 +405,12 @@ export class MemoryStore implements EvaluationPorts, SweepPorts {
     for (const change of changes) {
       const alert = asStored(change.alert);
       const previous = this.partition(alert.patient).alerts.get(slotOf(alert));
-      if (previous !== undefined) this.activeAlerts.delete(previous.alertId);
+      if (previous !== undefined) this.openCritical.delete(previous.alertId);
       this.partition(alert.patient).alerts.set(slotOf(alert), alert);
       if (previous === undefined || !onlyEscalationMoved(previous, alert))
         this.listener.changed(patientPk(alert.patient));
-      if (!isClosed(alert)) this.activeAlerts.set(alert.alertId, alert);
+      if (alert.state === 'open' && alert.severity === 'critical')
+        this.openCritical.set(alert.alertId, alert);
       if (change.kind === 'create' && openedIds.has(`${alert.alertId}:opened`)) this.listener.opened(alert);
     }
     // Audit events are the table's trail; the backtest counts from the changes and the pages.
@@ -515,10 +515,21 @@ const escalationFields = new Set([
 
 /** Whether only the escalation bookkeeping differs: a repeat or an escalation, nothing the rules see. */
 function onlyEscalationMoved(before: Alert, after: Alert): boolean {
-  if (before.alertId !== after.alertId) return false;
-  const rest = (alert: Alert) =>
-    JSON.stringify(Object.entries(alert).filter(([key]) => !escalationFields.has(key)));
-  return rest(before) === rest(after);
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  for (const key of keys) {
+    if (escalationFields.has(key)) continue;
+    const left: unknown = before[key as keyof Alert];
+    const right: unknown = after[key as keyof Alert];
+    if (left === right) continue;
+    if (
+      typeof left !== 'object' ||
+      typeof right !== 'object' ||
+      JSON.stringify(left) !== JSON.stringify(right)
+    ) {
+      return false;
+    }
+  }
+  return true;
 }
 
 function slotOf(alert: Pick<Alert, 'ruleId' | 'alertScope'>): string {
