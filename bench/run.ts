@@ -4,6 +4,8 @@
  * benchmarks that take options (`npm run bench -- load --rate 100`). To add
  * one, export an async `run` function from its module and list it here.
  */
+
+import { run as runBacktestBench } from './backtest.js';
 import { run as runConsoleBench } from './console.js';
 import { runHl7Bench } from './hl7.js';
 import { run as runItemSizes } from './item-sizes.js';
@@ -29,6 +31,7 @@ const benches: Bench[] = [
   { name: 'sizes', run: runItemSizes, onlyByName: true },
   { name: 'jvm', run: runJvmBench, onlyByName: true },
   { name: 'console', run: runConsoleBench, onlyByName: true },
+  { name: 'backtest', run: runBacktestBench },
 ];
 
 const args = process.argv.slice(2);

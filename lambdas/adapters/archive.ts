@@ -95,9 +95,10 @@ export async function archiveRawMessage(message: RawMessageToArchive): Promise<s
   return key;
 }
 
-export async function getRawMessage(key: string): Promise<ArchivedRawMessage> {
+/** One archived message; `bucket` defaults to ARCHIVE_BUCKET (a copy of the archive elsewhere: its bucket). */
+export async function getRawMessage(key: string, bucket = archiveBucket()): Promise<ArchivedRawMessage> {
   try {
-    const object = await s3().send(new GetObjectCommand({ Bucket: archiveBucket(), Key: key }));
+    const object = await s3().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     if (object.Body === undefined) throw new ArchiveError('get', 'EmptyBody', false);
     const result: ArchivedRawMessage = { key, bytes: await object.Body.transformToByteArray() };
     const metadata = object.Metadata ?? {};
@@ -112,15 +113,18 @@ export async function getRawMessage(key: string): Promise<ArchivedRawMessage> {
   }
 }
 
-/** Every archived message under a prefix (e.g. `raw/2026/07/26/`), in key (= arrival) order. */
-export async function* listRawMessages(prefix: string): AsyncGenerator<ArchivedRawMessageSummary> {
+/** Every archived message under a prefix (e.g. `raw/2026/07/26/`), in key (= arrival) order; `bucket` as for getRawMessage. */
+export async function* listRawMessages(
+  prefix: string,
+  bucket = archiveBucket(),
+): AsyncGenerator<ArchivedRawMessageSummary> {
   let continuationToken: string | undefined;
   do {
     let page: ListObjectsV2CommandOutput;
     try {
       page = await s3().send(
         new ListObjectsV2Command({
-          Bucket: archiveBucket(),
+          Bucket: bucket,
           Prefix: prefix,
           ContinuationToken: continuationToken,
         }),
