@@ -230,6 +230,7 @@ export function alertItem(alert: Alert): Item {
     version: alert.version,
     openedAt: alert.openedAt,
     alert: JSON.stringify(alert),
+    ...ruleSetVersionOf(alert),
   };
   if (!isClosed(alert)) {
     item[openAlertsIndex.partitionKey] = openAlertsIndex.openValue;
@@ -258,8 +259,14 @@ export function alertEpisodeItem(alert: Alert): Item {
     version: alert.version,
     openedAt: alert.openedAt,
     alert: JSON.stringify(alert),
+    ...ruleSetVersionOf(alert),
     ...criticalAlertsKeys(alert),
   };
+}
+
+/** The rule-set version beside the alert's JSON, so a reader of the table sees which rules decided it. */
+function ruleSetVersionOf(alert: Alert): Item {
+  return alert.ruleSetVersion === undefined ? {} : { ruleSetVersion: alert.ruleSetVersion };
 }
 
 export function alertFromItem(item: Item): Alert {
@@ -278,6 +285,7 @@ export function auditItem(patient: PatientKey, event: AuditEvent): Item {
     reason: event.reason,
     by: event.by,
     ...(event.byName === undefined ? {} : { byName: event.byName }),
+    ...(event.ruleSetVersion === undefined ? {} : { ruleSetVersion: event.ruleSetVersion }),
   };
 }
 

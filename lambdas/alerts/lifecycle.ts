@@ -15,6 +15,7 @@
 import type { RulesConfig } from '../config/rules-config.js';
 import type { Alert, Evidence, Finding, RuleOutcome } from '../domain/alerts.js';
 import type { PatientRef } from '../domain/records.js';
+import { ruleSetVersion } from '../rules/rule-set-version.js';
 import { Changeset, emptyResult, type LifecycleResult } from './changeset.js';
 import { InvalidTimestampError, MissingAcknowledgerError } from './errors.js';
 import { escalationChainOf, escalationLevelReached } from './escalation.js';
@@ -32,7 +33,10 @@ export interface ApplyOutcomesInput {
   activeAlerts: Alert[];
   outcomes: RuleOutcome[];
   now: Date;
-  /** `worsenedMargins`: how much worse than at acknowledgement pages `worsened`. */
+  /**
+   * `worsenedMargins`: how much worse than at acknowledgement pages `worsened`; the whole
+   * configuration names the rule-set version stamped on every alert changed.
+   */
   config: RulesConfig;
 }
 
@@ -55,7 +59,7 @@ const minuteMs = 60_000;
 
 export function applyOutcomes(input: ApplyOutcomesInput): LifecycleResult {
   const at = instantOf(input.now);
-  const changeset = new Changeset(at);
+  const changeset = new Changeset(at, ruleSetVersion(input.config));
   const active = activeSlots(input.patient, input.activeAlerts);
   const usedIds = new Set(input.activeAlerts.map((alert) => alert.alertId));
 

@@ -117,6 +117,12 @@ export interface Alert {
   worsening?: WorseningReference;
   lastNotifiedAt: string;
   repeatCount: number;
+  /**
+   * The rule-set version (rules/rule-set-version.ts) of the rules decision that last changed the
+   * alert (opened, new evidence, resolved, superseded). Escalations, repeats and acknowledgements
+   * are not rules decisions and keep it. Absent on alerts stored before it was kept.
+   */
+  ruleSetVersion?: string;
   /** Optimistic-concurrency version, bumped on every change. */
   version: number;
 }
@@ -174,6 +180,8 @@ export interface AuditEvent {
   by: string;
   /** The name the acting caller gave, beside `by` (their identity). */
   byName?: string;
+  /** The alert's rule-set version after this transition (absent on alerts stored before it was kept). */
+  ruleSetVersion?: string;
 }
 
 /** Medication order state as the rules see it (events applied in order). */

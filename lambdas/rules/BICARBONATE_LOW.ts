@@ -7,6 +7,7 @@ const targetAtLeastMmolL = 22;
 
 export const BICARBONATE_LOW = resultRule({
   id: 'BICARBONATE_LOW',
+  version: 1,
   severity: 'advisory',
   seed: ['Monitor serum bicarbonate every 3 months (target ≥22 mmol/L)'],
   analyte: 'bicarbonate',

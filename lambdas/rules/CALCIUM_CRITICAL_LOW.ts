@@ -63,6 +63,7 @@ function restartAdvice(context: RuleContext): string {
 
 export const CALCIUM_CRITICAL_LOW = resultRule({
   id: 'CALCIUM_CRITICAL_LOW',
+  version: 1,
   severity: 'critical',
   seed: [
     'If calcium falls below 7.5 mg/dL: withhold cinacalcet until calcium reaches 8 mg/dL, then restart at next lowest dose',

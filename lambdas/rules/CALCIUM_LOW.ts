@@ -19,6 +19,7 @@ function criticalLowStands(context: RuleContext): boolean {
 
 export const CALCIUM_LOW = resultRule({
   id: 'CALCIUM_LOW',
+  version: 1,
   severity: 'urgent',
   seed: [
     'If calcium falls below 8.4 mg/dL but remains above 7.5 mg/dL: increase calcium-containing phosphate binders and/or vitamin D sterols',

@@ -44,6 +44,7 @@ function monitoringInterval({ state, config, now }: RuleContext): { days: number
 
 export const CALCIUM_MONITORING_OVERDUE = defineRule({
   id,
+  version: 1,
   severity: 'advisory',
   trigger: 'sweep',
   seed: ['Monitor serum calcium weekly initially, then monthly once stable'],

@@ -22,6 +22,7 @@ const targetFor = (context: RuleContext): number => targetAboveGDl[sexOf(context
 
 export const HEMOGLOBIN_LOW = resultRule({
   id: 'HEMOGLOBIN_LOW',
+  version: 1,
   severity: 'advisory',
   seed: ['Check hemoglobin every 3 months (target >12 g/dL for women, >13 g/dL for men)'],
   analyte: 'hemoglobin',

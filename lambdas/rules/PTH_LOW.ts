@@ -6,6 +6,7 @@ import { resultRule } from './support/result-rule.js';
 
 export const PTH_LOW = resultRule({
   id: 'PTH_LOW',
+  version: 1,
   severity: 'advisory',
   seed: [
     'Adynamic bone disease with low PTH levels paradoxically increases risk',

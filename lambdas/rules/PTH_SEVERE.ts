@@ -6,6 +6,7 @@ import { resultRule } from './support/result-rule.js';
 
 export const PTH_SEVERE = resultRule({
   id: 'PTH_SEVERE',
+  version: 1,
   severity: 'urgent',
   seed: [
     'For PTH >500 pg/mL:',

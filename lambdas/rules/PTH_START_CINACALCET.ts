@@ -12,6 +12,7 @@ import { resultRule } from './support/result-rule.js';
 
 export const PTH_START_CINACALCET = resultRule({
   id: 'PTH_START_CINACALCET',
+  version: 1,
   severity: 'advisory',
   seed: [
     'For PTH 100-500 pg/mL:',

@@ -42,6 +42,7 @@ const changedSince = (
 
 export const PTH_TITRATE_CINACALCET = resultRule({
   id: 'PTH_TITRATE_CINACALCET',
+  version: 1,
   severity: 'advisory',
   seed: [
     'Initiate cinacalcet 30mg daily, titrating every 2-4 weeks through sequential doses (30,60,90,120, 180mg daily) to target PTH 150-300 pg/mL',
