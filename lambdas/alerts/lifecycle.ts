@@ -12,6 +12,7 @@
  * (worsening.ts) and the alert stays acknowledged.
  */
 
+import { ruleModeOf } from '../config/rule-modes.js';
 import type { RulesConfig } from '../config/rules-config.js';
 import type { Alert, Evidence, Finding, RuleOutcome } from '../domain/alerts.js';
 import type { PatientRef } from '../domain/records.js';
@@ -43,7 +44,9 @@ export interface ApplyOutcomesInput {
 export interface SweepInput {
   activeAlerts: Alert[];
   now: Date;
-  config: Pick<RulesConfig, 'escalateAfterMinutes' | 'repeatMinutes' | 'escalationChain'>;
+  /** `modes`: an alert of a rule no longer live neither escalates nor repeats (evaluation resolves it). */
+  config: Pick<RulesConfig, 'escalateAfterMinutes' | 'repeatMinutes' | 'escalationChain'> &
+    Partial<Pick<RulesConfig, 'modes'>>;
 }
 
 export interface AcknowledgeInput {
@@ -240,6 +243,7 @@ export function sweepAlerts(input: SweepInput): LifecycleResult {
 
   for (const alert of input.activeAlerts) {
     if (alert.state !== 'open' || alert.severity !== 'critical' || changeset.has(alert.alertId)) continue;
+    if (alert.shadow === true || ruleModeOf(input.config, alert.ruleId) !== 'live') continue;
     let current = alert;
 
     const openedMs = timeOf(alert.openedAt, alert, 'openedAt');

@@ -48,6 +48,7 @@ const shape = {
   localLabCodes: 'object',
   localDrugCodes: 'object',
   cohortCodes: 'array',
+  modes: 'object',
   calcium: 'object',
   pth: 'object',
   hemoglobin: 'object',

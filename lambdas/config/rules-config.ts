@@ -15,6 +15,7 @@ import {
   pthThresholds,
   threshold,
 } from './clinical-thresholds.js';
+import { ruleModes } from './rule-modes.js';
 import { analyteNames, ConfigError } from './rules-config-shape.js';
 
 export { analyteNames, ConfigError };
@@ -135,6 +136,11 @@ export const rulesConfigSchema = z
     /** Local drug codes -> ingredient name from the catalogue (e.g. `"12345": "warfarin"`). */
     localDrugCodes: z.record(z.string(), z.string().min(1)).default({}),
     cohortCodes: z.array(cohortCode).min(1).default(defaultCohortCodes),
+    /**
+     * Per rule id: `live` (default), `shadow` (evaluated and recorded, never paged) or `off`; a
+     * critical rule needs `criticalOverride: { reason, approvedBy }` to leave `live` (rule-modes.ts).
+     */
+    modes: ruleModes,
     // The clinical thresholds and intervals a hospital may move, each within its safe range
     // (clinical-thresholds.ts says why each range); absent, the catalogue's number.
     calcium: calciumThresholds,

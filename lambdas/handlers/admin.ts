@@ -1,6 +1,6 @@
 /**
  * The admin API (IAM-authenticated): GET /alerts, POST /alerts/{id}/ack,
- * POST /patients/{facility}/{mrn}/cohort, GET /reports/timeliness. Bodies and
+ * POST /patients/{facility}/{mrn}/cohort, GET /reports/timeliness, GET /reports/shadow. Bodies and
  * query strings are validated with zod and a bad one is answered 400 naming
  * the field. Who acted is the caller's IAM identity, always; a name the
  * caller gives (`byName`) is recorded beside it, and a `by` in the body is
@@ -16,12 +16,15 @@ import {
   namespaceOf,
   RemovalReasonMissingError,
 } from '../workflows/admin.js';
-import { criticalResultTimeliness, ReportPeriodError } from '../workflows/report.js';
+import { criticalResultTimeliness, ReportPeriodError, shadowAlertsReport } from '../workflows/report.js';
 import { adminPorts } from './ports.js';
 import { clock, hospitalRulesConfig, logger } from './runtime.js';
 
 const config = hospitalRulesConfig();
-const reportPorts = { listCriticalAlerts: store.listCriticalAlerts };
+const reportPorts = {
+  listCriticalAlerts: store.listCriticalAlerts,
+  listShadowAlerts: store.listShadowAlerts,
+};
 
 /** Who acts is never the body's to say: a `by` there is refused, naming the field to use. */
 const refusedBy = z
@@ -151,6 +154,9 @@ async function route(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult
   if (httpMethod === 'GET' && resource === '/reports/timeliness') {
     return timelinessRoute(event);
   }
+  if (httpMethod === 'GET' && resource === '/reports/shadow') {
+    return shadowRoute(event);
+  }
   return json(404, { error: `no route ${httpMethod} ${resource}` });
 }
 
@@ -159,23 +165,40 @@ async function timelinessRoute(event: APIGatewayProxyEvent): Promise<APIGatewayP
   const { from, to, format } = parse(reportQuery, event.queryStringParameters ?? {});
   const report = await criticalResultTimeliness({ from, to }, reportPorts, config);
   logger.info('timeliness report', { from, to, format, count: report.summary.count });
-  if (format === 'csv') {
-    const day = (date: Date) => date.toISOString().slice(0, 10);
-    return {
-      statusCode: 200,
-      headers: {
-        'Content-Type': 'text/csv; charset=utf-8',
-        'Content-Disposition': `attachment; filename="timeliness-${day(from)}-${day(to)}.csv"`,
-      },
-      body: report.csv,
-    };
-  }
+  if (format === 'csv') return csvReply(`timeliness-${day(from)}-${day(to)}.csv`, report.csv);
   return json(200, {
     from: from.toISOString(),
     to: to.toISOString(),
     summary: report.summary,
     rows: report.rows,
   });
+}
+
+/** What rules in shadow mode would have raised in the period (none of it paged): JSON or the CSV. */
+async function shadowRoute(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+  const { from, to, format } = parse(reportQuery, event.queryStringParameters ?? {});
+  const report = await shadowAlertsReport({ from, to }, reportPorts);
+  logger.info('shadow report', { from, to, format, count: report.summary.count });
+  if (format === 'csv') return csvReply(`shadow-${day(from)}-${day(to)}.csv`, report.csv);
+  return json(200, {
+    from: from.toISOString(),
+    to: to.toISOString(),
+    summary: report.summary,
+    rows: report.rows,
+  });
+}
+
+const day = (date: Date) => date.toISOString().slice(0, 10);
+
+function csvReply(fileName: string, csv: string): APIGatewayProxyResult {
+  return {
+    statusCode: 200,
+    headers: {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="${fileName}"`,
+    },
+    body: csv,
+  };
 }
 
 export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {

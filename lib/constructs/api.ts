@@ -205,6 +205,7 @@ export class Api extends Construct {
       ['POST', '/alerts/*/ack'],
       ['POST', '/patients/*/*/cohort'],
       ['GET', '/reports/timeliness'],
+      ['GET', '/reports/shadow'],
     ]);
 
     this.acknowledgeFindings();
@@ -347,11 +348,15 @@ export class Api extends Construct {
     );
 
     // API Gateway answers 400 naming from or to when either is missing, before the function runs.
+    const reports = root.addResource('reports');
     iamMethods.push(
-      root
-        .addResource('reports')
+      reports
         .addResource('timeliness')
         .addMethod('GET', admin, iamAuth(['querystring.from', 'querystring.to'])),
+    );
+    // What rules in shadow mode would have raised (lambdas/handlers/admin.ts).
+    iamMethods.push(
+      reports.addResource('shadow').addMethod('GET', admin, iamAuth(['querystring.from', 'querystring.to'])),
     );
 
     const ackRoute = root.addResource('a').addResource('{token}');

@@ -260,6 +260,7 @@ describe('API: IAM auth on every route but the ack link', () => {
     expect([...routes.keys()].sort()).toEqual([
       'GET /a/{token}',
       'GET /alerts',
+      'GET /reports/shadow',
       'GET /reports/timeliness',
       'POST /a/{token}',
       'POST /alerts/{id}/ack',
