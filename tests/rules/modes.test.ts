@@ -67,7 +67,7 @@ describe('evaluatePatient with modes', () => {
       {
         patient: patient(),
         records: [low, recovered],
-        clinical: rebuildClinicalState([], [enrol('2025-01-06T15:00:00.000Z')]),
+        clinical: rebuildClinicalState([], [enrol('2025-01-06T15:00:00.000Z')], shadowConfig),
         openAlerts: [],
         shadowAlerts: [wouldBe],
       },
