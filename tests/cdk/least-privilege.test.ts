@@ -91,7 +91,7 @@ const expectedActions: Record<string, string[]> = {
     ...kmsForSecret,
   ],
   admin: [
-    'dynamodb:Query', // listActiveAlerts (openAlerts index), listCriticalAlerts (criticalAlerts index), activeAlertsOf (the table: what a removal resolves)
+    'dynamodb:Query', // listActiveAlerts (openAlerts index), listCriticalAlerts (criticalAlerts index), activeAlertsOf (the table: what a removal resolves), listShadowAlerts (the table: SHADOW#<month>)
     'dynamodb:GetItem', // getAlert, getProfile, readClinicalState, a list cursor
     'dynamodb:BatchGetItem', // alert-store withFirstPagedAt (timeliness report)
     'dynamodb:PutItem', // applyAlertChanges, completeNotification, setCohortMembership (enrolment, clinical state)
