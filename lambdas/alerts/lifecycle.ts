@@ -12,7 +12,7 @@
  * (worsening.ts) and the alert stays acknowledged.
  */
 
-import { ruleModeOf } from '../config/rule-modes.js';
+import { ruleModeOf } from '../config/rule-mode.js';
 import type { RulesConfig } from '../config/rules-config.js';
 import type { Alert, Evidence, Finding, RuleOutcome } from '../domain/alerts.js';
 import type { PatientRef } from '../domain/records.js';

@@ -6,10 +6,8 @@
  * recorded, named decision. Pure: no AWS import.
  */
 import { z } from 'zod';
-import { criticalRuleIds, type RuleId, ruleIds } from '../domain/alerts.js';
-
-export const ruleModeNames = ['live', 'shadow', 'off'] as const;
-export type RuleMode = (typeof ruleModeNames)[number];
+import { criticalRuleIds, ruleIds } from '../domain/alerts.js';
+import { ruleModeNames } from './rule-mode.js';
 
 const criticalOverride = z
   .object({
@@ -52,10 +50,3 @@ export const ruleModes = z
     }
   })
   .default({});
-
-export type RuleModes = z.output<typeof ruleModes>;
-
-/** The rule's mode under this configuration (`live` unless set). */
-export function ruleModeOf(config: { modes?: RuleModes }, ruleId: RuleId): RuleMode {
-  return config.modes?.[ruleId]?.mode ?? 'live';
-}

@@ -9,7 +9,7 @@
  * recorded and never paged; `off` rules do not run. A live alert of a rule no longer live is
  * resolved, naming the mode, so nothing keeps paging or escalating for a rule that was taken off.
  */
-import { ruleModeOf } from '../config/rule-modes.js';
+import { ruleModeOf } from '../config/rule-mode.js';
 import type { RulesConfig } from '../config/rules-config.js';
 import type { RuleId, RuleOutcome } from '../domain/alerts.js';
 import type { PatientState } from '../patient/patient-state.js';

@@ -338,7 +338,7 @@ describe('API: IAM auth on every route but the ack link', () => {
         .flatMap((entry) => Object.keys(entry.data as Record<string, string>))
         .map((id) => id.replace(/^annotation::/i, ''));
     const methods = stack.node.findAll().filter((construct) => construct instanceof apigw.Method);
-    expect(methods).toHaveLength(7);
+    expect(methods).toHaveLength(8);
     for (const method of methods) {
       const isAck = method.node.path.includes('/a/{token}/');
       expect(acknowledged(method).includes('AwsSolutions-APIG4'), method.node.path).toBe(isAck);

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ruleModeOf } from '../../lambdas/config/rule-modes.js';
+import { ruleModeOf } from '../../lambdas/config/rule-mode.js';
 import { ConfigError, parseRulesConfig } from '../../lambdas/config/rules-config.js';
 import { criticalRuleIds } from '../../lambdas/domain/alerts.js';
 import { rules } from '../../lambdas/rules/registry.js';

@@ -76,11 +76,13 @@ beforeAll(async () => {
   expect((await harness.post(calciphylaxisDiagnosis(mrn))).status).toBe(200);
   // Critical calcium (shadow), then warfarin (live): the patient's records are evaluated in order, so
   // when the VKA page arrives the calcium was judged.
-  expect((await harness.post(calciumResult(mrn, '7.2'))).status).toBe(200);
+  // Observation times minutes apart (HL7 times have whole seconds): the 8.1 is newer than the 7.2.
+  const observed = (minutesAgo: number) => ({ at: new Date(Date.now() - minutesAgo * 60_000) });
+  expect((await harness.post(calciumResult(mrn, '7.2', 'mg/dL', observed(10)))).status).toBe(200);
   expect((await harness.post(warfarinOrder(mrn, 'NW', 'ORD-SH1'))).status).toBe(200);
   await harness.waitFor(() => pagesOf('VKA_ACTIVE').some((page) => page.body.event === 'opened'));
   // Back to 8.1: the would-be critical alert resolves and CALCIUM_LOW would open (8.1 < 8.4).
-  expect((await harness.post(calciumResult(mrn, '8.1'))).status).toBe(200);
+  expect((await harness.post(calciumResult(mrn, '8.1', 'mg/dL', observed(5)))).status).toBe(200);
   expect((await harness.post(warfarinOrder(mrn, 'DC', 'ORD-SH1'))).status).toBe(200);
   await harness.waitFor(() => pagesOf('VKA_ACTIVE').some((page) => page.body.event === 'resolved'));
   await harness.stack.sweep();
