@@ -282,7 +282,7 @@ export function generateFeed(options: FeedOptions): FeedMessage[] {
         : round1(Math.min(10, Math.max(6.8, level + (random() - 0.55) * 1.2)));
       const at = timeOf(day, hour + 1);
       const body = oru(patient, controlId(), hl7Time(new Date(at)), [calcium(level)], '17861-6^Calcium^LN');
-      add({ atMs: at, mrn: patient.mrn, kind: 'calcium', body: () => body });
+      add({ atMs: at, mrn: patient.mrn, kind: 'calcium', value: level, body: () => body });
       // Now and then the lab sends the same bytes again (a duplicate: nothing pages twice).
       if (random() < 0.05) add({ atMs: at + hourMs, mrn: patient.mrn, kind: 'resend', body: () => body });
     }

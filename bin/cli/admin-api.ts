@@ -1,6 +1,6 @@
 /**
  * The admin routes as the tools use them: list active alerts (following the
- * cursor), acknowledge one, enrol or remove a patient, the timeliness report. Responses are checked
+ * cursor), acknowledge one, enrol or remove a patient, the timeliness and shadow reports. Responses are checked
  * with zod and only the fields the tools print are kept (no patient name can
  * reach the terminal, whatever the server sends).
  */
@@ -86,10 +86,35 @@ const timelinessReply = z.object({
       pageToAckMinutes: minutes,
       resultToAckMinutes: minutes,
       target: z.enum(['met', 'late', 'not acknowledged']),
+      ruleSetVersion: z.string().nullish(),
     }),
   ),
 });
 export type TimelinessReply = z.infer<typeof timelinessReply>;
+
+const shadowReply = z.object({
+  from: z.string(),
+  to: z.string(),
+  summary: z.object({
+    count: z.number().int(),
+    byRule: z.record(z.string(), z.object({ severity: z.string(), opened: z.number().int() })),
+  }),
+  rows: z.array(
+    z.object({
+      alertId: z.string(),
+      ruleId: z.string(),
+      severity: z.string(),
+      facility: z.string(),
+      mrn: z.string(),
+      state: z.string(),
+      openedAt: z.string(),
+      resolvedAt: time,
+      finding: z.string(),
+      ruleSetVersion: time,
+    }),
+  ),
+});
+export type ShadowReply = z.infer<typeof shadowReply>;
 
 /** Critical alerts opened at or after `from` and before `to`. */
 export interface ReportPeriod {
@@ -148,10 +173,21 @@ export interface AdminApi {
   timeliness(period: ReportPeriod): Promise<TimelinessReply>;
   /** The same report as the server's CSV (RFC 4180, one line per alert). */
   timelinessCsv(period: ReportPeriod): Promise<string>;
+  /** What rules in shadow mode would have raised in the period (none of it paged). */
+  shadow(period: ReportPeriod): Promise<ShadowReply>;
+  /** The same as the server's CSV (one line per would-be alert). */
+  shadowCsv(period: ReportPeriod): Promise<string>;
 }
 
-function reportUrl(base: URL, period: ReportPeriod, extra: Record<string, string> = {}): URL {
-  return routeUrl(base, ['reports', 'timeliness'], {
+type ReportName = 'timeliness' | 'shadow';
+
+function reportUrl(
+  base: URL,
+  report: ReportName,
+  period: ReportPeriod,
+  extra: Record<string, string> = {},
+): URL {
+  return routeUrl(base, ['reports', report], {
     from: period.from.toISOString(),
     to: period.to.toISOString(),
     ...extra,
@@ -210,25 +246,39 @@ export function adminApi(base: URL, client: HttpClient): AdminApi {
     },
 
     async timeliness(period) {
-      const reply = await client.send({ method: 'GET', url: reportUrl(base, period), headers: {} });
+      const reply = await client.send({
+        method: 'GET',
+        url: reportUrl(base, 'timeliness', period),
+        headers: {},
+      });
       if (reply.status !== 200) throw failure(reply);
       return parseReply(timelinessReply, reply, 'GET /reports/timeliness');
     },
 
-    async timelinessCsv(period) {
-      const reply = await client.send({
-        method: 'GET',
-        url: reportUrl(base, period, { format: 'csv' }),
-        headers: { accept: 'text/csv' },
-      });
+    timelinessCsv: (period) => reportCsv(base, client, 'timeliness', period),
+
+    async shadow(period) {
+      const reply = await client.send({ method: 'GET', url: reportUrl(base, 'shadow', period), headers: {} });
       if (reply.status !== 200) throw failure(reply);
-      if (!reply.contentType.startsWith('text/csv')) {
-        throw new ApiError(
-          reply.status,
-          `unexpected GET /reports/timeliness response (${reply.contentType}), not CSV`,
-        );
-      }
-      return reply.text;
+      return parseReply(shadowReply, reply, 'GET /reports/shadow');
     },
+
+    shadowCsv: (period) => reportCsv(base, client, 'shadow', period),
   };
+}
+
+async function reportCsv(base: URL, client: HttpClient, report: ReportName, period: ReportPeriod) {
+  const reply = await client.send({
+    method: 'GET',
+    url: reportUrl(base, report, period, { format: 'csv' }),
+    headers: { accept: 'text/csv' },
+  });
+  if (reply.status !== 200) throw failure(reply);
+  if (!reply.contentType.startsWith('text/csv')) {
+    throw new ApiError(
+      reply.status,
+      `unexpected GET /reports/${report} response (${reply.contentType}), not CSV`,
+    );
+  }
+  return reply.text;
 }

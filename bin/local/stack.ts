@@ -33,6 +33,8 @@ export interface LocalStackOptions {
   environment: Record<string, string>;
   /** Which `config/hospitals/<id>.json` supplies the rules settings (default `example`). */
   hospitalId?: string;
+  /** Where that file is, when not in `config/hospitals/` (tests run a hospital of their own). */
+  hospitalsDirectory?: string;
   /** Default INGEST_PORT, else 4080; 0 for a free port. */
   ingestPort?: number;
   /** The MLLP listener's port: default MLLP_PORT, else 2575; a free one when ingestPort is 0 (tests run several stacks). */
@@ -158,7 +160,7 @@ function localConsole(): StaticSite {
 }
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
-  const hospital = loadHospitalConfig(options.hospitalId ?? 'example');
+  const hospital = loadHospitalConfig(options.hospitalId ?? 'example', options.hospitalsDirectory);
   // The same file the functions carry in their bundle, read the same way; only its folder differs.
   const rulesFolder = mkdtempSync(join(tmpdir(), 'calciphylaxis-local-rules-'));
   const rulesFile = writeRulesConfigFile(rulesConfigFor(hospital), rulesFolder);
@@ -222,6 +224,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       route(
         'GET',
         '/cohort',
+        late((loaded) => loaded.admin),
+      ),
+      route(
+        'GET',
+        '/reports/shadow',
         late((loaded) => loaded.admin),
       ),
       route(

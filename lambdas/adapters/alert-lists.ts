@@ -12,6 +12,7 @@ import {
   notificationSk,
   openAlertsIndex,
   patientPk,
+  shadowAlertsRanges,
 } from '../table/layout.js';
 import type { AlertPage } from '../workflows/ports.js';
 import { dynamoDocumentClient } from './aws-clients.js';
@@ -153,6 +154,41 @@ export async function listCriticalAlerts({ from, to }: { from: Date; to: Date })
     throw storeErrorFrom('listCriticalAlerts', error);
   }
   return withFirstPagedAt(alerts);
+}
+
+/**
+ * Every would-be alert of a rule in shadow mode opened at or after `from` and before `to` (open,
+ * resolved or superseded), oldest first: one strongly consistent Query per UTC month partition
+ * (`SHADOW#<yyyy-mm>`), every page read.
+ */
+export async function listShadowAlerts({ from, to }: { from: Date; to: Date }): Promise<Alert[]> {
+  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from.getTime() >= to.getTime()) {
+    throw new InvalidStoreRequestError('listShadowAlerts needs valid times with from before to');
+  }
+  const client = dynamoDocumentClient();
+  const tableName = storeSettings().tableName;
+  const alerts: Alert[] = [];
+  try {
+    for (const range of shadowAlertsRanges(from, to)) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :month AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':month': range.pk, ':from': range.from, ':to': range.to },
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        alerts.push(...(page.Items ?? []).map(alertFromItem));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey !== undefined);
+    }
+  } catch (error: unknown) {
+    throw storeErrorFrom('listShadowAlerts', error);
+  }
+  return alerts;
 }
 
 /**

@@ -113,6 +113,7 @@ function historyFromItems(items: readonly Item[]): PatientHistory {
     clinical: emptyClinicalState,
     activeAlerts: [],
     closedAlerts: [],
+    shadowAlerts: [],
     pendingNotifications: [],
   };
   const outboxItems: Item[] = [];
@@ -123,6 +124,9 @@ function historyFromItems(items: readonly Item[]): PatientHistory {
     } else if (sk.startsWith(sortKeyPrefix.alert)) {
       const alert = alertFromItem(item);
       (isClosed(alert) ? history.closedAlerts : history.activeAlerts).push(alert);
+    } else if (sk.startsWith(sortKeyPrefix.shadowAlert)) {
+      const alert = alertFromItem(item);
+      if (!isClosed(alert)) history.shadowAlerts?.push(alert);
     } else if (sk === clinicalStateSk) {
       history.clinical = clinicalStateFromItem(item).state;
     } else if (sk.startsWith(sortKeyPrefix.outbox)) {

@@ -29,6 +29,8 @@ import {
   outboxSk,
   type PatientKey,
   patientPk,
+  shadowAlertSk,
+  shadowEpisodeKey,
 } from '../table/layout.js';
 import type {
   LatestResults,
@@ -224,8 +226,26 @@ export function isClosed(alert: Pick<Alert, 'state'>): boolean {
   return alert.state === 'resolved' || alert.state === 'superseded';
 }
 
-/** The alert item; the open-alerts index attributes exist only while the alert is open or acknowledged. */
+/**
+ * The alert item; the open-alerts index attributes exist only while the alert is open or
+ * acknowledged. A would-be alert of a shadow rule has its own slot and is on no index.
+ */
 export function alertItem(alert: Alert): Item {
+  if (alert.shadow === true) {
+    return {
+      pk: patientPk(alert.patient),
+      sk: shadowAlertSk(alert.ruleId, alert.alertScope),
+      itemType: 'shadowAlert',
+      alertId: alert.alertId,
+      ruleId: alert.ruleId,
+      state: alert.state,
+      severity: alert.severity,
+      version: alert.version,
+      openedAt: alert.openedAt,
+      alert: JSON.stringify(alert),
+      ...ruleSetVersionOf(alert),
+    };
+  }
   const item: Item = {
     pk: patientPk(alert.patient),
     sk: alertSk(alert.ruleId, alert.alertScope),
@@ -237,6 +257,7 @@ export function alertItem(alert: Alert): Item {
     version: alert.version,
     openedAt: alert.openedAt,
     alert: JSON.stringify(alert),
+    ...ruleSetVersionOf(alert),
   };
   if (!isClosed(alert)) {
     item[openAlertsIndex.partitionKey] = openAlertsIndex.openValue;
@@ -255,6 +276,21 @@ export function alertItem(alert: Alert): Item {
  * alert slot is (`alertPk`/`alertSk`, which an open-alerts cursor checks).
  */
 export function alertEpisodeItem(alert: Alert): Item {
+  if (alert.shadow === true) {
+    // Filed by month for the shadow report, away from `ALERTID#`: no acknowledgement can find it.
+    return {
+      ...shadowEpisodeKey(alert),
+      itemType: 'shadowAlert',
+      alertId: alert.alertId,
+      ruleId: alert.ruleId,
+      state: alert.state,
+      severity: alert.severity,
+      version: alert.version,
+      openedAt: alert.openedAt,
+      alert: JSON.stringify(alert),
+      ...ruleSetVersionOf(alert),
+    };
+  }
   return {
     pk: alertIdPk(alert.alertId),
     sk: alertIdSk,
@@ -267,8 +303,14 @@ export function alertEpisodeItem(alert: Alert): Item {
     version: alert.version,
     openedAt: alert.openedAt,
     alert: JSON.stringify(alert),
+    ...ruleSetVersionOf(alert),
     ...criticalAlertsKeys(alert),
   };
+}
+
+/** The rule-set version beside the alert's JSON, so a reader of the table sees which rules decided it. */
+function ruleSetVersionOf(alert: Alert): Item {
+  return alert.ruleSetVersion === undefined ? {} : { ruleSetVersion: alert.ruleSetVersion };
 }
 
 export function alertFromItem(item: Item): Alert {
@@ -287,6 +329,7 @@ export function auditItem(patient: PatientKey, event: AuditEvent): Item {
     reason: event.reason,
     by: event.by,
     ...(event.byName === undefined ? {} : { byName: event.byName }),
+    ...(event.ruleSetVersion === undefined ? {} : { ruleSetVersion: event.ruleSetVersion }),
   };
 }
 

@@ -15,7 +15,7 @@
  */
 
 export type { PatientKey } from '../table/layout.js';
-export { type AlertPage, listActiveAlerts, listCriticalAlerts } from './alert-lists.js';
+export { type AlertPage, listActiveAlerts, listCriticalAlerts, listShadowAlerts } from './alert-lists.js';
 export { type AlertChange, type AlertChanges, applyAlertChanges, getAlert } from './alert-store.js';
 export { alertTrail, evidenceRecords, listCohortView } from './console-store.js';
 export { type AcceptMessageInput, type AcceptMessageResult, acceptMessage } from './message-store.js';

@@ -38,14 +38,22 @@ export class Changeset {
   private readonly notifications: Notification[] = [];
   private readonly audit: AuditEvent[] = [];
 
-  constructor(private readonly at: string) {}
+  /**
+   * `ruleSetVersion`: the rules and configuration deciding this call's changes, stamped on every
+   * alert it creates or changes; absent where the change is not a rules decision (escalation,
+   * repeat, acknowledgement), which keeps the alert's own.
+   */
+  constructor(
+    private readonly at: string,
+    private readonly ruleSetVersion?: string,
+  ) {}
 
   has(alertId: string): boolean {
     return this.tracked.has(alertId);
   }
 
   create(alert: Alert, reason: string, by: string): Alert {
-    const created = { ...alert, version: 1 };
+    const created = { ...alert, ...this.stamp(), version: 1 };
     if (!canTransition('none', created.state)) {
       throw new IllegalTransitionError(created.alertId, 'none', created.state);
     }
@@ -64,7 +72,7 @@ export class Changeset {
   ): Alert {
     const tracked = this.tracked.get(before.alertId);
     const stored = tracked ? tracked.stored : before;
-    const after: Alert = { ...before, ...patch, version: stored ? stored.version + 1 : 1 };
+    const after: Alert = { ...before, ...patch, ...this.stamp(), version: stored ? stored.version + 1 : 1 };
     if (!canTransition(before.state, after.state)) {
       throw new IllegalTransitionError(before.alertId, before.state, after.state);
     }
@@ -88,6 +96,10 @@ export class Changeset {
       ...(escalation === undefined ? {} : { escalation: { ...escalation } }),
       ...(worsened === undefined ? {} : { worsened }),
     });
+  }
+
+  private stamp(): Pick<Alert, 'ruleSetVersion'> {
+    return this.ruleSetVersion === undefined ? {} : { ruleSetVersion: this.ruleSetVersion };
   }
 
   result(): LifecycleResult {
@@ -114,6 +126,7 @@ export class Changeset {
       reason,
       by,
       ...(byName === undefined ? {} : { byName }),
+      ...(after.ruleSetVersion === undefined ? {} : { ruleSetVersion: after.ruleSetVersion }),
     });
   }
 }

@@ -12,9 +12,11 @@
  * (worsening.ts) and the alert stays acknowledged.
  */
 
+import { ruleModeOf } from '../config/rule-mode.js';
 import type { RulesConfig } from '../config/rules-config.js';
 import type { Alert, Evidence, Finding, RuleOutcome } from '../domain/alerts.js';
 import type { PatientRef } from '../domain/records.js';
+import { ruleSetVersion } from '../rules/rule-set-version.js';
 import { Changeset, emptyResult, type LifecycleResult } from './changeset.js';
 import { InvalidTimestampError, MissingAcknowledgerError } from './errors.js';
 import { escalationChainOf, escalationLevelReached } from './escalation.js';
@@ -32,14 +34,19 @@ export interface ApplyOutcomesInput {
   activeAlerts: Alert[];
   outcomes: RuleOutcome[];
   now: Date;
-  /** `worsenedMargins`: how much worse than at acknowledgement pages `worsened`. */
+  /**
+   * `worsenedMargins`: how much worse than at acknowledgement pages `worsened`; the whole
+   * configuration names the rule-set version stamped on every alert changed.
+   */
   config: RulesConfig;
 }
 
 export interface SweepInput {
   activeAlerts: Alert[];
   now: Date;
-  config: Pick<RulesConfig, 'escalateAfterMinutes' | 'repeatMinutes' | 'escalationChain'>;
+  /** `modes`: an alert of a rule no longer live neither escalates nor repeats (evaluation resolves it). */
+  config: Pick<RulesConfig, 'escalateAfterMinutes' | 'repeatMinutes' | 'escalationChain'> &
+    Partial<Pick<RulesConfig, 'modes'>>;
 }
 
 export interface AcknowledgeInput {
@@ -55,7 +62,7 @@ const minuteMs = 60_000;
 
 export function applyOutcomes(input: ApplyOutcomesInput): LifecycleResult {
   const at = instantOf(input.now);
-  const changeset = new Changeset(at);
+  const changeset = new Changeset(at, ruleSetVersion(input.config));
   const active = activeSlots(input.patient, input.activeAlerts);
   const usedIds = new Set(input.activeAlerts.map((alert) => alert.alertId));
 
@@ -236,6 +243,7 @@ export function sweepAlerts(input: SweepInput): LifecycleResult {
 
   for (const alert of input.activeAlerts) {
     if (alert.state !== 'open' || alert.severity !== 'critical' || changeset.has(alert.alertId)) continue;
+    if (alert.shadow === true || ruleModeOf(input.config, alert.ruleId) !== 'live') continue;
     let current = alert;
 
     const openedMs = timeOf(alert.openedAt, alert, 'openedAt');

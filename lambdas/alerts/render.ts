@@ -44,6 +44,8 @@ export interface NotificationBody {
   recommendation: string;
   evidence: Evidence[];
   openedAt: string;
+  /** The rules code and configuration that decided the alert (rules/rule-set-version.ts), where recorded. */
+  ruleSetVersion?: string;
   ackUrl?: string;
 }
 
@@ -54,6 +56,8 @@ export interface NotificationBody {
  */
 export type NotificationAttributes = Record<'severity' | 'ruleId' | 'facility' | 'event', string> & {
   escalationLevel?: string;
+  /** The alert's rule-set version, where recorded, so a subscriber can tell which rules sent it. */
+  ruleSetVersion?: string;
   notificationId?: string;
 };
 
@@ -92,6 +96,9 @@ export function renderNotification(notification: Notification, options: RenderOp
       ...(notification.escalation === undefined
         ? {}
         : { escalationLevel: String(notification.escalation.level) }),
+      ...(notification.alert.ruleSetVersion === undefined
+        ? {}
+        : { ruleSetVersion: notification.alert.ruleSetVersion }),
     },
   };
 }
@@ -127,6 +134,7 @@ function bodyOf(notification: Notification, name: PatientName | undefined, ackUr
     recommendation: alert.recommendation,
     evidence: alert.evidence.map((evidence) => ({ ...evidence })),
     openedAt: alert.openedAt,
+    ...(alert.ruleSetVersion === undefined ? {} : { ruleSetVersion: alert.ruleSetVersion }),
     ...(ackUrl ? { ackUrl } : {}),
   };
   return body;
@@ -212,6 +220,7 @@ function emailOf(notification: Notification, name: PatientName | undefined, opti
     ...(alert.evidence.length > 0 ? alert.evidence.map((evidence) => `- ${evidence.summary}`) : ['- (none)']),
     '',
     `Alert ${alert.alertId}, opened ${alert.openedAt}`,
+    ...(alert.ruleSetVersion === undefined ? [] : [`Rule set ${alert.ruleSetVersion}`]),
     ...(options.ackUrl ? [`Acknowledge: ${options.ackUrl}`] : []),
   ];
   return `${lines.join('\n')}\n`;

@@ -8,12 +8,20 @@
  */
 import { z } from 'zod';
 import { describeIssues } from '../domain/validation-issues.js';
+import {
+  calciumMonitoringIntervals,
+  calciumThresholds,
+  crpRisingThresholds,
+  hemoglobinTargets,
+  pthThresholds,
+  threshold,
+} from './clinical-thresholds.js';
+import { ruleModes } from './rule-modes.js';
 import { analyteNames, ConfigError } from './rules-config-shape.js';
 
 export { analyteNames, ConfigError };
 
 const positiveInt = z.number().int().positive();
-const positiveNumber = z.number().positive();
 
 const timeZone = z.string().refine(
   (zone) => {
@@ -129,36 +137,25 @@ export const rulesConfigSchema = z
     /** Local drug codes -> ingredient name from the catalogue (e.g. `"12345": "warfarin"`). */
     localDrugCodes: z.record(z.string(), z.string().min(1)).default({}),
     cohortCodes: z.array(cohortCode).min(1).default(defaultCohortCodes),
-    calciumMonitoring: z
-      .object({
-        intensiveIntervalDays: positiveInt.default(7),
-        stableIntervalDays: positiveInt.default(31),
-        newCohortDays: positiveInt.default(56),
-        recentLowCalciumDays: positiveInt.default(28),
-        recentCinacalcetChangeDays: positiveInt.default(28),
-      })
-      .strict()
-      .default({
-        intensiveIntervalDays: 7,
-        stableIntervalDays: 31,
-        newCohortDays: 56,
-        recentLowCalciumDays: 28,
-        recentCinacalcetChangeDays: 28,
-      }),
-    calciumCheckAfterCinacalcetDays: positiveInt.default(7),
-    pthTitrateMinDaysSinceChange: positiveInt.default(14),
-    crpRising: z
-      .object({
-        minimumMgL: positiveNumber.default(10),
-        ratio: z.number().gt(1).default(1.5),
-        lookbackDays: positiveInt.default(30),
-      })
-      .strict()
-      .default({ minimumMgL: 10, ratio: 1.5, lookbackDays: 30 }),
-    quarterlyLabsDays: positiveInt.default(92),
-    thiosulfateNotStartedHours: positiveInt.default(48),
-    thiosulfateCourseReviewDays: positiveInt.default(183),
-    dialysateCalciumMaxMEqL: positiveNumber.default(2.0),
+    /**
+     * Per rule id: `live` (default), `shadow` (evaluated and recorded, never paged) or `off`; a
+     * critical rule needs `criticalOverride: { reason, approvedBy }` to leave `live` (rule-modes.ts).
+     */
+    modes: ruleModes,
+    // The clinical thresholds and intervals a hospital may move, each within its safe range
+    // (clinical-thresholds.ts says why each range); absent, the catalogue's number.
+    calcium: calciumThresholds,
+    pth: pthThresholds,
+    hemoglobin: hemoglobinTargets,
+    bicarbonateTargetAtLeastMmolL: threshold('bicarbonateTargetAtLeastMmolL'),
+    calciumMonitoring: calciumMonitoringIntervals,
+    calciumCheckAfterCinacalcetDays: threshold('calciumCheckAfterCinacalcetDays'),
+    pthTitrateMinDaysSinceChange: threshold('pthTitrateMinDaysSinceChange'),
+    crpRising: crpRisingThresholds,
+    quarterlyLabsDays: threshold('quarterlyLabsDays'),
+    thiosulfateNotStartedHours: threshold('thiosulfateNotStartedHours'),
+    thiosulfateCourseReviewDays: threshold('thiosulfateCourseReviewDays'),
+    dialysateCalciumMaxMEqL: threshold('dialysateCalciumMaxMEqL'),
     /**
      * How much worse than the value at acknowledgement a new result must be to
      * page `worsened` (clinical-rules.md, "Alert lifecycle"). Bounded: a

@@ -29,6 +29,12 @@ export const ruleIds = [
 
 export type RuleId = (typeof ruleIds)[number];
 
+/**
+ * The rules whose alerts page the on-call (severity `critical` in their files; a test keeps the two
+ * in step): the configuration may not take them off paging without a recorded, approved override.
+ */
+export const criticalRuleIds = ['CALCIUM_CRITICAL_LOW', 'VKA_ACTIVE'] as const satisfies readonly RuleId[];
+
 export type Severity = 'critical' | 'urgent' | 'advisory';
 
 /** A stored record that a finding rests on, small enough to carry in a page. */
@@ -117,6 +123,17 @@ export interface Alert {
   worsening?: WorseningReference;
   lastNotifiedAt: string;
   repeatCount: number;
+  /**
+   * The rule-set version (rules/rule-set-version.ts) of the rules decision that last changed the
+   * alert (opened, new evidence, resolved, superseded). Escalations, repeats and acknowledgements
+   * are not rules decisions and keep it. Absent on alerts stored before it was kept.
+   */
+  ruleSetVersion?: string;
+  /**
+   * A would-be alert of a rule in `shadow` mode: recorded where it would have opened (its own slot
+   * and the shadow report), never paged, escalated, listed for the on-call or acknowledged.
+   */
+  shadow?: true;
   /** Optimistic-concurrency version, bumped on every change. */
   version: number;
 }
@@ -174,6 +191,8 @@ export interface AuditEvent {
   by: string;
   /** The name the acting caller gave, beside `by` (their identity). */
   byName?: string;
+  /** The alert's rule-set version after this transition (absent on alerts stored before it was kept). */
+  ruleSetVersion?: string;
 }
 
 /** Medication order state as the rules see it (events applied in order). */

@@ -1,6 +1,6 @@
 /**
  * The admin API: GET /alerts, POST /alerts/{id}/ack,
- * POST /patients/{facility}/{mrn}/cohort, GET /reports/timeliness, and the
+ * POST /patients/{facility}/{mrn}/cohort, GET /reports/timeliness, GET /reports/shadow, and the
  * console's reads: GET /alerts/{id} (detail and audit trail), GET
  * /patients/{facility}/{mrn}/timeline, GET /cohort; reached through the
  * IAM-authenticated admin API (the tools) or the console API (Cognito users,
@@ -19,7 +19,7 @@ import {
   RemovalReasonMissingError,
 } from '../workflows/admin.js';
 import { alertDetail, cohortList, patientTimeline, TimelinePeriodError } from '../workflows/console.js';
-import { criticalResultTimeliness, ReportPeriodError } from '../workflows/report.js';
+import { criticalResultTimeliness, ReportPeriodError, shadowAlertsReport } from '../workflows/report.js';
 import {
   ackBody,
   BadRequestError,
@@ -42,7 +42,10 @@ import { adminPorts, consolePorts } from './ports.js';
 import { clock, hospitalRulesConfig, logger } from './runtime.js';
 
 const config = hospitalRulesConfig();
-const reportPorts = { listCriticalAlerts: store.listCriticalAlerts };
+const reportPorts = {
+  listCriticalAlerts: store.listCriticalAlerts,
+  listShadowAlerts: store.listShadowAlerts,
+};
 
 const json = (statusCode: number, body: unknown): APIGatewayProxyResult => ({
   statusCode,
@@ -131,6 +134,9 @@ async function route(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult
   if (httpMethod === 'GET' && resource === '/cohort') {
     return json(200, { patients: await cohortList(consolePorts) });
   }
+  if (httpMethod === 'GET' && resource === '/reports/shadow') {
+    return shadowRoute(event);
+  }
   return json(404, { error: `no route ${httpMethod} ${resource}` });
 }
 
@@ -139,23 +145,40 @@ async function timelinessRoute(event: APIGatewayProxyEvent): Promise<APIGatewayP
   const { from, to, format } = parseRequest(reportQuery, event.queryStringParameters ?? {});
   const report = await criticalResultTimeliness({ from, to }, reportPorts, config);
   logger.info('timeliness report', { from, to, format, count: report.summary.count });
-  if (format === 'csv') {
-    const day = (date: Date) => date.toISOString().slice(0, 10);
-    return {
-      statusCode: 200,
-      headers: {
-        'Content-Type': 'text/csv; charset=utf-8',
-        'Content-Disposition': `attachment; filename="timeliness-${day(from)}-${day(to)}.csv"`,
-      },
-      body: report.csv,
-    };
-  }
+  if (format === 'csv') return csvReply(`timeliness-${day(from)}-${day(to)}.csv`, report.csv);
   return json(200, {
     from: from.toISOString(),
     to: to.toISOString(),
     summary: report.summary,
     rows: report.rows,
   });
+}
+
+/** What rules in shadow mode would have raised in the period (none of it paged): JSON or the CSV. */
+async function shadowRoute(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+  const { from, to, format } = parseRequest(reportQuery, event.queryStringParameters ?? {});
+  const report = await shadowAlertsReport({ from, to }, reportPorts);
+  logger.info('shadow report', { from, to, format, count: report.summary.count });
+  if (format === 'csv') return csvReply(`shadow-${day(from)}-${day(to)}.csv`, report.csv);
+  return json(200, {
+    from: from.toISOString(),
+    to: to.toISOString(),
+    summary: report.summary,
+    rows: report.rows,
+  });
+}
+
+const day = (date: Date) => date.toISOString().slice(0, 10);
+
+function csvReply(fileName: string, csv: string): APIGatewayProxyResult {
+  return {
+    statusCode: 200,
+    headers: {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="${fileName}"`,
+    },
+    body: csv,
+  };
 }
 
 export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> =>

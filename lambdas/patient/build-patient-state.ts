@@ -19,6 +19,8 @@ export interface PatientStateInput {
   records: readonly StoredRecord[];
   clinical: ClinicalState;
   openAlerts: readonly Alert[];
+  /** Open would-be alerts of rules in shadow mode (none where the store has none). */
+  shadowAlerts?: readonly Alert[];
 }
 
 export function buildPatientState(input: PatientStateInput, now: Date): PatientState {
@@ -41,6 +43,7 @@ export function buildPatientState(input: PatientStateInput, now: Date): PatientS
     cinacalcetDoses: medications.cinacalcetDoses,
     medicationLastActiveAt: medications.lastActiveAt,
     openAlerts: input.openAlerts.filter((alert) => alert.state === 'open' || alert.state === 'acknowledged'),
+    shadowAlerts: (input.shadowAlerts ?? []).filter((alert) => alert.state === 'open'),
     builtAt: now.toISOString(),
   };
 }

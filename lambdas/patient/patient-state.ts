@@ -83,6 +83,8 @@ export interface PatientState {
   medicationLastActiveAt: Readonly<Partial<Record<MedicationClass, string>>>;
   /** The patient's alerts in state `open` or `acknowledged`. */
   openAlerts: readonly Alert[];
+  /** Open would-be alerts of rules in shadow mode: what those rules see as their own open alert. */
+  shadowAlerts: readonly Alert[];
   /** The clock the state was built at (order end times are judged against it). */
   builtAt: string;
 }

@@ -5,6 +5,7 @@ import { describeOrder, listInWords } from './support/orders.js';
 
 export const ACTIVE_VITAMIN_D = orderRule({
   id: 'ACTIVE_VITAMIN_D',
+  version: 1,
   severity: 'advisory',
   seed: [
     'Calcium-containing phosphate binders and high-dose active vitamin D derivatives contribute to calcium loading',

@@ -5,6 +5,7 @@ import { describeOrder, listInWords } from './support/orders.js';
 
 export const CALCIUM_BINDER_ACTIVE = orderRule({
   id: 'CALCIUM_BINDER_ACTIVE',
+  version: 1,
   severity: 'advisory',
   seed: [
     'Limit exposure to excess calcium and phosphate by reducing calcium-containing phosphate binders',

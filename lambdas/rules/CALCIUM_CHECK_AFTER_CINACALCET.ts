@@ -25,6 +25,7 @@ const firstCalciumSince = (state: PatientState, sinceMs: number): ReadableEntry 
 
 export const CALCIUM_CHECK_AFTER_CINACALCET = defineRule({
   id,
+  version: 1,
   severity: 'urgent',
   trigger: 'sweep',
   seed: ['Monitor serum calcium within 1 week after initiation or dose adjustment'],

@@ -1,5 +1,6 @@
 /**
- * CALCIUM_LOW (urgent): 7.5 ≤ calcium < 8.4 mg/dL. Resolves on a newer calcium ≥ 8.4. Stands aside
+ * CALCIUM_LOW (urgent): 7.5 ≤ calcium < 8.4 mg/dL (the hospital's `calcium.criticalBelowMgDl` and
+ * `calcium.lowBelowMgDl`). Resolves on a newer calcium ≥ 8.4. Stands aside
  * while CALCIUM_CRITICAL_LOW holds or stays open (it supersedes this alert; clinical-rules.md): a
  * calcium of 7.5–8.0 then opens nothing, and once a calcium ≥ 8.0 resolves the critical alert this
  * one may open if still < 8.4.
@@ -8,8 +9,11 @@ import { CALCIUM_CRITICAL_LOW } from './CALCIUM_CRITICAL_LOW.js';
 import type { RuleContext } from './rule.js';
 import { describeResult } from './support/observations.js';
 import { openAlertFor } from './support/outcomes.js';
-import { meetsAtLeast, meetsBelow } from './support/quantity.js';
+import { formatThreshold, meetsAtLeast, meetsBelow } from './support/quantity.js';
 import { resultRule } from './support/result-rule.js';
+
+const lowBelow = ({ config }: RuleContext): number => config.calcium.lowBelowMgDl;
+const lowBelowInWords = (context: RuleContext): string => `${formatThreshold(lowBelow(context), 1)} mg/dL`;
 
 function criticalLowStands(context: RuleContext): boolean {
   const critical = CALCIUM_CRITICAL_LOW.evaluate(context).find((outcome) => outcome.kind !== 'noChange');
@@ -19,6 +23,7 @@ function criticalLowStands(context: RuleContext): boolean {
 
 export const CALCIUM_LOW = resultRule({
   id: 'CALCIUM_LOW',
+  version: 1,
   severity: 'urgent',
   seed: [
     'If calcium falls below 8.4 mg/dL but remains above 7.5 mg/dL: increase calcium-containing phosphate binders and/or vitamin D sterols',
@@ -27,12 +32,14 @@ export const CALCIUM_LOW = resultRule({
   analyte: 'calcium',
   standsAside: criticalLowStands,
   // A value like `<8.0` proves < 8.4 without proving < 7.5: it is low, not shown to be critical.
-  fires: ({ observation }) =>
-    meetsBelow(observation.canonical, 8.4) && !meetsBelow(observation.canonical, 7.5),
-  resolves: ({ observation }) => meetsAtLeast(observation.canonical, 8.4),
-  finding: (entry, { config }) => `${describeResult(entry, config.timeZone, [8.4])} is below 8.4 mg/dL.`,
+  fires: ({ observation }, context) =>
+    meetsBelow(observation.canonical, lowBelow(context)) &&
+    !meetsBelow(observation.canonical, context.config.calcium.criticalBelowMgDl),
+  resolves: ({ observation }, context) => meetsAtLeast(observation.canonical, lowBelow(context)),
+  finding: (entry, context) =>
+    `${describeResult(entry, context.config.timeZone, [lowBelow(context)])} is below ${lowBelowInWords(context)}.`,
   recommendation: () =>
     'Increase calcium-containing binders and/or vitamin D sterols, individualised in calciphylaxis (calcium loading promotes calcification).',
-  resolveReason: (entry, { config }) =>
-    `${describeResult(entry, config.timeZone, [8.4])} is at least 8.4 mg/dL.`,
+  resolveReason: (entry, context) =>
+    `${describeResult(entry, context.config.timeZone, [lowBelow(context)])} is at least ${lowBelowInWords(context)}.`,
 });

@@ -17,7 +17,7 @@ import {
   usableHistory,
 } from './support/observations.js';
 import { fire, noChange, openAlertFor, resolve } from './support/outcomes.js';
-import { meetsBelow } from './support/quantity.js';
+import { formatThreshold, meetsBelow } from './support/quantity.js';
 import { daysElapsed, formatClinicalTime, isMoreThanDays, msPerDay } from './support/time.js';
 
 const id = 'CALCIUM_MONITORING_OVERDUE';
@@ -31,10 +31,16 @@ function monitoringInterval({ state, config, now }: RuleContext): { days: number
     return weekly(`in the cohort for under ${settings.newCohortDays} days`);
   }
   const recentLowMs = nowMs - settings.recentLowCalciumDays * msPerDay;
+  // Low as CALCIUM_LOW reads it (the hospital's `calcium.lowBelowMgDl`, default 8.4).
+  const lowBelow = config.calcium.lowBelowMgDl;
   const recentLow = usableHistory(state, 'calcium', 'advisory').some(
-    (entry) => entry.observedAtMs >= recentLowMs && meetsBelow(entry.observation.canonical, 8.4),
+    (entry) => entry.observedAtMs >= recentLowMs && meetsBelow(entry.observation.canonical, lowBelow),
   );
-  if (recentLow) return weekly(`calcium below 8.4 mg/dL in the last ${settings.recentLowCalciumDays} days`);
+  if (recentLow) {
+    return weekly(
+      `calcium below ${formatThreshold(lowBelow, 1)} mg/dL in the last ${settings.recentLowCalciumDays} days`,
+    );
+  }
   const recentChangeMs = nowMs - settings.recentCinacalcetChangeDays * msPerDay;
   if (state.cinacalcetDoses.some((change) => change.atMs >= recentChangeMs)) {
     return weekly(`cinacalcet started or changed in the last ${settings.recentCinacalcetChangeDays} days`);
@@ -44,6 +50,7 @@ function monitoringInterval({ state, config, now }: RuleContext): { days: number
 
 export const CALCIUM_MONITORING_OVERDUE = defineRule({
   id,
+  version: 1,
   severity: 'advisory',
   trigger: 'sweep',
   seed: ['Monitor serum calcium weekly initially, then monthly once stable'],

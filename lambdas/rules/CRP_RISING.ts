@@ -45,6 +45,7 @@ function rise(entry: ReadableEntry, context: RuleContext): ReadableEntry | undef
 
 export const CRP_RISING = resultRule({
   id: 'CRP_RISING',
+  version: 1,
   severity: 'urgent',
   seed: [
     'Monitor C-reactive protein to track inflammatory response',

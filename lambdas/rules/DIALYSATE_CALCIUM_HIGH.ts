@@ -8,6 +8,7 @@ import { resultRule } from './support/result-rule.js';
 
 export const DIALYSATE_CALCIUM_HIGH = resultRule({
   id: 'DIALYSATE_CALCIUM_HIGH',
+  version: 1,
   severity: 'advisory',
   seed: [
     'Dialysate calcium concentration creates diffusion gradients that may promote positive calcium balance',

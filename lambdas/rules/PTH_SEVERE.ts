@@ -1,11 +1,17 @@
-/** PTH_SEVERE (urgent): PTH > 500 pg/mL. Resolves on a newer PTH ≤ 500 (500 exactly is not severe). */
+/**
+ * PTH_SEVERE (urgent): PTH > 500 pg/mL (the hospital's `pth.severeAbovePgMl`). Resolves on a newer
+ * PTH ≤ 500 (500 exactly is not severe).
+ */
+import type { RuleContext } from './rule.js';
 import { describeResult } from './support/observations.js';
-import { pthSevereAbovePgMl } from './support/pth.js';
-import { meetsAbove, meetsAtMost } from './support/quantity.js';
+import { formatThreshold, meetsAbove, meetsAtMost } from './support/quantity.js';
 import { resultRule } from './support/result-rule.js';
+
+const severeAbove = ({ config }: RuleContext): number => config.pth.severeAbovePgMl;
 
 export const PTH_SEVERE = resultRule({
   id: 'PTH_SEVERE',
+  version: 1,
   severity: 'urgent',
   seed: [
     'For PTH >500 pg/mL:',
@@ -13,12 +19,12 @@ export const PTH_SEVERE = resultRule({
     'Surgical intervention should be considered early when medical therapy fails',
   ],
   analyte: 'pth',
-  fires: ({ observation }) => meetsAbove(observation.canonical, pthSevereAbovePgMl),
-  resolves: ({ observation }) => meetsAtMost(observation.canonical, pthSevereAbovePgMl),
-  finding: (entry, { config }) =>
-    `${describeResult(entry, config.timeZone, [pthSevereAbovePgMl])} is above 500 pg/mL.`,
+  fires: ({ observation }, context) => meetsAbove(observation.canonical, severeAbove(context)),
+  resolves: ({ observation }, context) => meetsAtMost(observation.canonical, severeAbove(context)),
+  finding: (entry, context) =>
+    `${describeResult(entry, context.config.timeZone, [severeAbove(context)])} is above ${formatThreshold(severeAbove(context))} pg/mL.`,
   recommendation: () =>
     'Refer for parathyroidectomy: can be curative; consider early when medical therapy fails.',
-  resolveReason: (entry, { config }) =>
-    `${describeResult(entry, config.timeZone, [pthSevereAbovePgMl])} is 500 pg/mL or below.`,
+  resolveReason: (entry, context) =>
+    `${describeResult(entry, context.config.timeZone, [severeAbove(context)])} is ${formatThreshold(severeAbove(context))} pg/mL or below.`,
 });

@@ -1,6 +1,6 @@
 /**
- * PTH_TITRATE_CINACALCET (advisory): 300 < PTH ≤ 500 pg/mL on active cinacalcet at a stated dose
- * below 180 mg, last dose change at least 14 days ago (local default). Resolves on a newer
+ * PTH_TITRATE_CINACALCET (advisory): 300 < PTH ≤ 500 pg/mL (the hospital's `pth` bands) on active
+ * cinacalcet at a stated dose below 180 mg, last dose change at least 14 days ago (local default). Resolves on a newer
  * PTH ≤ 300, or a cinacalcet dose change that arrived after the alert opened.
  */
 import type { CinacalcetDoseChange } from '../patient/patient-state.js';
@@ -12,8 +12,8 @@ import {
   nextHigherCinacalcetDose,
 } from './support/cinacalcet.js';
 import { describeResult } from './support/observations.js';
-import { isAboveTargetBand, pthTargetUpperPgMl } from './support/pth.js';
-import { meetsAtMost } from './support/quantity.js';
+import { isAboveTargetBand, targetBandInWords } from './support/pth.js';
+import { formatThreshold, meetsAtMost } from './support/quantity.js';
 import { resultRule } from './support/result-rule.js';
 import { daysElapsed, formatClinicalTime, instantMs, msPerDay } from './support/time.js';
 
@@ -42,6 +42,7 @@ const changedSince = (
 
 export const PTH_TITRATE_CINACALCET = resultRule({
   id: 'PTH_TITRATE_CINACALCET',
+  version: 1,
   severity: 'advisory',
   seed: [
     'Initiate cinacalcet 30mg daily, titrating every 2-4 weeks through sequential doses (30,60,90,120, 180mg daily) to target PTH 150-300 pg/mL',
@@ -49,8 +50,8 @@ export const PTH_TITRATE_CINACALCET = resultRule({
   ],
   analyte: 'pth',
   fires: ({ observation }, context) =>
-    isAboveTargetBand(observation.canonical) && titrationDue(context) !== undefined,
-  resolves: ({ observation }) => meetsAtMost(observation.canonical, pthTargetUpperPgMl),
+    isAboveTargetBand(observation.canonical, context.config.pth) && titrationDue(context) !== undefined,
+  resolves: ({ observation }, { config }) => meetsAtMost(observation.canonical, config.pth.targetUpperPgMl),
   resolvesOtherwise: ({ state, config }, open) => {
     const change = changedSince(open.openedAt, state.cinacalcetDoses);
     if (change === undefined) return undefined;
@@ -65,7 +66,8 @@ export const PTH_TITRATE_CINACALCET = resultRule({
       due === undefined
         ? ''
         : ` on cinacalcet ${due.dailyDoseMg} mg daily, unchanged for ${daysElapsed(instantMs(due.since), context.now.getTime())} days`;
-    return `${describeResult(entry, context.config.timeZone, [pthTargetUpperPgMl])} is above the 150–300 pg/mL target${days}.`;
+    const { pth, timeZone } = context.config;
+    return `${describeResult(entry, timeZone, [pth.targetUpperPgMl])} is above the ${targetBandInWords(pth)} target${days}.`;
   },
   recommendation: (_entry, context) => {
     const due = titrationDue(context);
@@ -74,5 +76,5 @@ export const PTH_TITRATE_CINACALCET = resultRule({
       : `Increase cinacalcet from ${due.dailyDoseMg} mg to ${due.nextMg} mg daily (the next dose); check calcium within 1 week.`;
   },
   resolveReason: (entry, { config }) =>
-    `${describeResult(entry, config.timeZone, [pthTargetUpperPgMl])} is 300 pg/mL or below.`,
+    `${describeResult(entry, config.timeZone, [config.pth.targetUpperPgMl])} is ${formatThreshold(config.pth.targetUpperPgMl)} pg/mL or below.`,
 });

@@ -16,6 +16,7 @@ const quarterlyAnalytes = ['hemoglobin', 'bicarbonate'] as const;
 
 export const QUARTERLY_LABS_OVERDUE = defineRule({
   id,
+  version: 1,
   severity: 'advisory',
   trigger: 'sweep',
   seed: [

@@ -18,6 +18,7 @@ const evaluatedStatuses = new Set(['F', 'C', 'P']);
 
 export const RESULT_UNREADABLE = defineRule({
   id,
+  version: 1,
   severity: 'advisory',
   trigger: 'event',
   seed: [],

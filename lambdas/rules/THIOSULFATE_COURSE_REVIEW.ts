@@ -37,6 +37,7 @@ function courseStartMs(state: PatientState, nowMs: number): number {
 
 export const THIOSULFATE_COURSE_REVIEW = defineRule({
   id,
+  version: 1,
   severity: 'advisory',
   trigger: 'sweep',
   seed: [

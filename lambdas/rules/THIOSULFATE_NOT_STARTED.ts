@@ -15,6 +15,7 @@ const id = 'THIOSULFATE_NOT_STARTED';
 
 export const THIOSULFATE_NOT_STARTED = defineRule({
   id,
+  version: 1,
   severity: 'urgent',
   trigger: 'sweep',
   seed: [

@@ -9,6 +9,7 @@ import { describeOrder, drugName, listInWords } from './support/orders.js';
 
 export const VKA_ACTIVE = orderRule({
   id: 'VKA_ACTIVE',
+  version: 1,
   severity: 'critical',
   seed: [
     'Vitamin K antagonist use increases risk 11-fold—warfarin must be discontinued immediately',

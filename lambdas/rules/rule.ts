@@ -22,6 +22,12 @@ export interface RuleContext {
 
 export interface Rule {
   id: RuleId;
+  /**
+   * The rule's logic version, carried (through the rule-set version) on every alert and page it
+   * decides. Bump it with any change to what the rule fires or resolves on;
+   * tests/rules/rule-versions.test.ts pins it with the file's text, so a change without a bump fails.
+   */
+  version: number;
   severity: Severity;
   /** `sweep` rules are about time passing: they fire only on the scheduled sweep. */
   trigger: 'event' | 'sweep';

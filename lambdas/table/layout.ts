@@ -14,6 +14,7 @@
  *     HIST#<diagnosedAt>#DX#<facility>#<controlId>#<dg1SetId>     diagnosis
  *     HIST#<mergedAt>#MRG#<facility>#<controlId>                  patient merge (this patient survives)
  *     STATE#ALERT#<ruleId>#<alertScope>                           current alert (episode) per rule and scope
+ *     STATE#SHADOW#<ruleId>#<alertScope>                          current would-be alert of a rule in shadow mode
  *     STATE#ENROL#<at>                                            cohort enrolment or removal
  *     STATE#OUTBOX#<notificationId>                               notification not yet published
  *     STATE#PROFILE                                               sex, location, name, cohort index
@@ -24,6 +25,8 @@
  *     AUDIT#<receivedAt>#<contentHash16>                          audit event: the control id was reused (kept)
  *   ALERTID#<alertId> / ALERTID                                   an alert episode under its own id (kept
  *                                                                 when a newer one takes the slot), and its slot
+ *   SHADOW#<yyyy-mm> / <openedAt>#<alertId>                       a would-be alert episode of a shadow rule, by the
+ *                                                                 UTC month it would have opened (the shadow report)
  *
  * A record key gets `#2`, `#3`, ... when one message holds two records that
  * would share it. The records of a message that reused an earlier message's
@@ -140,6 +143,15 @@ export function criticalAlertsKeys(alert: {
  * and so sorts after the bare `<to>` when openedAt equals it.
  */
 export function criticalAlertsRanges(from: Date, to: Date): { pk: string; from: string; to: string }[] {
+  return monthRanges(from, to, criticalAlertsPk);
+}
+
+/** Month partitions (`<prefix><yyyy-mm>`) touched by [from, to), with the sort-key bounds inside each. */
+function monthRanges(
+  from: Date,
+  to: Date,
+  pkOf: (month: string) => string,
+): { pk: string; from: string; to: string }[] {
   const fromMs = from.getTime();
   const toMs = to.getTime();
   if (Number.isNaN(fromMs) || Number.isNaN(toMs) || fromMs >= toMs) return [];
@@ -151,7 +163,7 @@ export function criticalAlertsRanges(from: Date, to: Date): { pk: string; from: 
     const monthStart = Date.UTC(year, month, 1);
     const monthEnd = Date.UTC(year, month + 1, 1);
     ranges.push({
-      pk: criticalAlertsPk(new Date(monthStart).toISOString().slice(0, 7)),
+      pk: pkOf(new Date(monthStart).toISOString().slice(0, 7)),
       from: new Date(Math.max(fromMs, monthStart)).toISOString(),
       to: new Date(Math.min(toMs, monthEnd)).toISOString(),
     });
@@ -164,6 +176,28 @@ export function criticalAlertsRanges(from: Date, to: Date): { pk: string; from: 
   return ranges;
 }
 
+/**
+ * Would-be alerts of rules in shadow mode, by the UTC month they would have opened: the shadow
+ * report reads one partition per month of its period (as the timeliness report reads
+ * `criticalAlerts`), and nothing else reads these partitions, so a would-be alert never reaches
+ * an on-call list, an escalation or an acknowledgement. `SHADOW#2026-11` for `2026-11`.
+ */
+export function shadowAlertsPk(month: string): string {
+  return `SHADOW#${month}`;
+}
+
+/** The key of a would-be alert's episode item: its month partition, `<openedAt>#<alertId>` within. */
+export function shadowEpisodeKey(alert: { alertId: string; openedAt: string }): { pk: string; sk: string } {
+  const openedMs = Date.parse(alert.openedAt);
+  const openedAt = Number.isNaN(openedMs) ? alert.openedAt : new Date(openedMs).toISOString();
+  return { pk: shadowAlertsPk(openedAt.slice(0, 7)), sk: `${openedAt}#${alert.alertId}` };
+}
+
+/** The shadow partitions and sort-key bounds of would-be alerts opened at or after `from` and before `to`. */
+export function shadowAlertsRanges(from: Date, to: Date): { pk: string; from: string; to: string }[] {
+  return monthRanges(from, to, shadowAlertsPk);
+}
+
 export const itemTypes = [
   'observation',
   'medicationOrder',
@@ -173,6 +207,7 @@ export const itemTypes = [
   'patient',
   'clinicalState',
   'alert',
+  'shadowAlert',
   'audit',
   'notification',
   'message',
@@ -250,6 +285,7 @@ export const sortKeyPrefix = {
   history: sortKeyBand.history,
   cohortEnrolment: 'STATE#ENROL#',
   alert: 'STATE#ALERT#',
+  shadowAlert: 'STATE#SHADOW#',
   outbox: 'STATE#OUTBOX#',
   audit: 'EVENT#AUDIT#',
   notification: 'EVENT#NOTIFY#',
@@ -316,6 +352,11 @@ export function enrolmentSk(at: string): string {
 /** The current alert per rule and scope. */
 export function alertSk(ruleId: string, alertScope: string): string {
   return `STATE#ALERT#${keyPart(ruleId)}#${keyPart(alertScope)}`;
+}
+
+/** The current would-be alert of a rule in shadow mode, per rule and scope (never on an index). */
+export function shadowAlertSk(ruleId: string, alertScope: string): string {
+  return `STATE#SHADOW#${keyPart(ruleId)}#${keyPart(alertScope)}`;
 }
 
 export function auditSk(at: string, alertId: string): string {

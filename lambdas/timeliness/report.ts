@@ -49,6 +49,8 @@ export interface TimelinessRow {
   pageToAckMinutes: number | null;
   resultToAckMinutes: number | null;
   target: TargetOutcome;
+  /** The rules code and configuration that last decided the alert (null: stored before it was kept). */
+  ruleSetVersion: string | null;
 }
 
 export interface TimelinessSummary {
@@ -95,6 +97,7 @@ export const timelinessCsvHeader = [
   'pageToAckMinutes',
   'resultToAckMinutes',
   'target',
+  'ruleSetVersion',
 ] as const;
 
 const minuteMs = 60_000;
@@ -171,6 +174,7 @@ function rowOf(alert: Alert, targetMinutes: number): TimelinessRow {
         : resultToAck <= targetMinutes
           ? 'met'
           : 'late',
+    ruleSetVersion: alert.ruleSetVersion ?? null,
   };
 }
 
@@ -191,6 +195,7 @@ function csvCells(row: TimelinessRow): CsvCell[] {
     oneDecimal(row.pageToAckMinutes),
     oneDecimal(row.resultToAckMinutes),
     row.target,
+    row.ruleSetVersion,
   ];
 }
 

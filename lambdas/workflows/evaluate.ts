@@ -9,7 +9,8 @@
  */
 
 import { applyOutcomes } from '../alerts/lifecycle.js';
-import type { RuleOutcome } from '../domain/alerts.js';
+import { applyShadowOutcomes } from '../alerts/shadow.js';
+import type { Alert, RuleOutcome } from '../domain/alerts.js';
 import type { CohortEnrolment, StoredRecord } from '../domain/records.js';
 import { matchesCohortCode } from '../patient/cohort.js';
 import { latestResultsOf } from '../patient/latest-results.js';
@@ -269,28 +270,42 @@ async function evaluateOnce(
 
   let trigger: EvaluationSummary['trigger'];
   let outcomes: RuleOutcome[];
+  let shadowOutcomes: RuleOutcome[];
   let ruleErrors: RuleError[] = [];
   if (unit.kind === 'enrolment' && unit.stored.enrolment.action === 'remove') {
     // Leaving the cohort is an admin decision: its alerts close naming it, its reason and who made it.
     trigger = 'cohortRemoved';
     const reason = removalReason(unit.stored.enrolment);
-    outcomes = history.activeAlerts.map((alert) => ({
+    const closing = (alert: Alert): RuleOutcome => ({
       kind: 'resolve',
       ruleId: alert.ruleId,
       alertScope: alert.alertScope,
       reason,
       evidence: [],
-    }));
+    });
+    outcomes = history.activeAlerts.map(closing);
+    shadowOutcomes = state.shadowAlerts.map(closing);
   } else {
     const ruleTrigger = triggerFor(unit, config);
     trigger = ruleTrigger.kind;
     const evaluation = evaluatePatient(state, ruleTrigger, config, now);
     outcomes = evaluation.outcomes;
+    shadowOutcomes = evaluation.shadowOutcomes;
     ruleErrors = evaluation.errors;
   }
 
-  const result = applyOutcomes({ patient, activeAlerts: history.activeAlerts, outcomes, now, config });
-  const outbox = await renderPending(result, {
+  const live = applyOutcomes({ patient, activeAlerts: history.activeAlerts, outcomes, now, config });
+  // Would-be alerts of shadow rules are written with the live changes, in the same transaction; they
+  // carry no notification and no audit event, so they can neither page nor hold up a live alert.
+  const shadowChanges = applyShadowOutcomes({
+    patient,
+    shadowAlerts: state.shadowAlerts,
+    outcomes: shadowOutcomes,
+    now,
+    config,
+  });
+  const result = { ...live, changes: [...live.changes, ...shadowChanges] };
+  const outbox = await renderPending(live, {
     config,
     ackLinks: settings.ackLinks,
     ...(history.profile?.name === undefined ? {} : { patientName: history.profile.name }),
@@ -307,7 +322,7 @@ async function evaluateOnce(
   return {
     trigger,
     inCohort: state.cohort.inCohort,
-    alertChanges: result.changes.length,
+    alertChanges: live.changes.length,
     ...delivery,
     ruleErrors,
   };

@@ -24,7 +24,13 @@ export function patientRefOf(
 
 export function patientStateOf(patient: PatientRef, history: PatientHistory, now: Date): PatientState {
   return buildPatientState(
-    { patient, records: history.records, clinical: history.clinical, openAlerts: history.activeAlerts },
+    {
+      patient,
+      records: history.records,
+      clinical: history.clinical,
+      openAlerts: history.activeAlerts,
+      shadowAlerts: history.shadowAlerts ?? [],
+    },
     now,
   );
 }

@@ -176,6 +176,8 @@ export interface PatientHistory {
   activeAlerts: Alert[];
   /** The last alert per rule and scope that is resolved or superseded. */
   closedAlerts: Alert[];
+  /** Open would-be alerts of rules in shadow mode (absent: none; a store written before shadow mode). */
+  shadowAlerts?: Alert[];
   /** Notifications committed but not yet published (a publish failed or the function stopped): send these first. */
   pendingNotifications: PendingNotification[];
 }

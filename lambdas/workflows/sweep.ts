@@ -7,6 +7,7 @@
  */
 
 import { applyOutcomes, sweepAlerts } from '../alerts/lifecycle.js';
+import { applyShadowOutcomes } from '../alerts/shadow.js';
 import type { Alert } from '../domain/alerts.js';
 import { evaluatePatient } from '../rules/engine.js';
 import {
@@ -185,14 +186,23 @@ async function sweepPatientRules(
   count(summary, await publishPending(history.pendingNotifications, ports, publisher));
   const patient = patientRefOf(profile.namespace, profile.mrn, profile);
   const state = patientStateOf(patient, history, now);
-  const { outcomes } = evaluatePatient(state, { kind: 'sweep' }, config, now);
-  const result = applyOutcomes({ patient, activeAlerts: history.activeAlerts, outcomes, now, config });
-  const outbox = await renderPending(result, {
+  const { outcomes, shadowOutcomes } = evaluatePatient(state, { kind: 'sweep' }, config, now);
+  const live = applyOutcomes({ patient, activeAlerts: history.activeAlerts, outcomes, now, config });
+  // Shadow rules' would-be alerts: recorded with the live changes, never rendered or published.
+  const shadowChanges = applyShadowOutcomes({
+    patient,
+    shadowAlerts: state.shadowAlerts,
+    outcomes: shadowOutcomes,
+    now,
+    config,
+  });
+  const result = { ...live, changes: [...live.changes, ...shadowChanges] };
+  const outbox = await renderPending(live, {
     config,
     ackLinks: settings.ackLinks,
     ...(profile.name === undefined ? {} : { patientName: profile.name }),
     now,
   });
-  summary.alertChanges += result.changes.length;
+  summary.alertChanges += live.changes.length;
   count(summary, await commitAndPublish(result, outbox, ports, publisher));
 }

@@ -58,6 +58,8 @@ export const alertItemAttributes = [
   'version',
   'openedAt',
   'alert',
+  // The rule-set version beside the alert and in its audit events (store-items ruleSetVersionOf, auditItem).
+  'ruleSetVersion',
   'alertPk',
   'alertSk',
   openAlertsIndex.partitionKey,

@@ -4,16 +4,21 @@
  * result -> page -> acknowledge times, is still found by its id, and the timeliness report lists
  * both (DynamoDB Local).
  */
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { dynamoDocumentClient } from '../../lambdas/adapters/aws-clients.js';
 import {
   applyAlertChanges,
   getAlert,
   listCriticalAlerts,
   loadPatient,
 } from '../../lambdas/adapters/store.js';
+import { storeSettings } from '../../lambdas/adapters/store-context.js';
 import { acknowledgeAlert, applyOutcomes, type LifecycleResult } from '../../lambdas/alerts/lifecycle.js';
 import { parseRulesConfig } from '../../lambdas/config/rules-config.js';
 import type { Alert, Evidence } from '../../lambdas/domain/alerts.js';
+import { ruleSetVersion } from '../../lambdas/rules/rule-set-version.js';
+import { alertIdPk, alertIdSk, patientPk } from '../../lambdas/table/layout.js';
 import { criticalResultTimeliness } from '../../lambdas/workflows/report.js';
 import { localServicesTimeoutMs, useLocalServices } from '../support/local-services.js';
 import { markNotificationSent } from '../support/sent-marks.js';
@@ -166,5 +171,29 @@ describe('alert episodes', () => {
       now: at('03-21T00:00:00.000'),
     });
     expect(history.activeAlerts.map((alert) => alert.alertId)).toEqual([secondId]);
+  });
+
+  it('the episode item and every audit event of it name the rule-set version that decided it', async () => {
+    const client = dynamoDocumentClient();
+    const { tableName } = storeSettings();
+    const version = ruleSetVersion(config);
+    const { Item: episode } = await client.send(
+      new GetCommand({ TableName: tableName, Key: { pk: alertIdPk(firstId), sk: alertIdSk } }),
+    );
+    expect(episode?.ruleSetVersion).toBe(version);
+    const { Items: audit = [] } = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
+        ExpressionAttributeValues: { ':pk': patientPk(patient), ':audit': 'EVENT#AUDIT#' },
+      }),
+    );
+    const ofFirst = audit.filter((item) => item.alertId === firstId);
+    // Opened, acknowledged, resolved: the acknowledgement keeps the version of the rules that opened it.
+    expect(ofFirst.map((item) => [item.to, item.ruleSetVersion])).toEqual([
+      ['open', version],
+      ['acknowledged', version],
+      ['resolved', version],
+    ]);
   });
 });

@@ -425,6 +425,7 @@ describe('loadPatient', () => {
       clinical: emptyClinicalState,
       activeAlerts: [],
       closedAlerts: [],
+      shadowAlerts: [],
       pendingNotifications: [],
     });
   });

@@ -103,6 +103,8 @@ describe('escalation chain: backup nephrologist at 15 min, unit charge nurse at 
         to: 'open',
         reason: 'escalated to level 1: backup nephrologist',
         by: 'system',
+        // Escalation is not a rules decision: the audit names the rule set that opened the alert.
+        ruleSetVersion: alert.ruleSetVersion,
       },
     ]);
   });
@@ -222,6 +224,7 @@ describe('rendering an escalation', () => {
       facility: 'NDC',
       event: 'escalated',
       escalationLevel: '2',
+      ruleSetVersion: level2.alert.ruleSetVersion,
     });
     expect(rendered.message.email).toContain(
       'Escalated to level 2 (unit charge nurse): not acknowledged in time.',

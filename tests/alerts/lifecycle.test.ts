@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyOutcomes, type LifecycleResult } from '../../lambdas/alerts/lifecycle.js';
 import type { Alert, RuleId } from '../../lambdas/domain/alerts.js';
+import { ruleSetVersion } from '../../lambdas/rules/rule-set-version.js';
 import {
   active,
   at,
@@ -71,6 +72,7 @@ describe('opening an alert', () => {
         to: 'open',
         reason: 'first notification',
         by: 'system',
+        ruleSetVersion: ruleSetVersion(config),
       },
     ]);
   });
@@ -171,6 +173,7 @@ describe('dedup while an alert is open or acknowledged', () => {
         to: 'open',
         reason: 'new evidence',
         by: 'system',
+        ruleSetVersion: ruleSetVersion(config),
       },
     ]);
   });
@@ -261,6 +264,7 @@ describe('resolution', () => {
         to: 'resolved',
         reason: `resolved: ${reason}`,
         by: 'system',
+        ruleSetVersion: ruleSetVersion(config),
       },
     ]);
   });
@@ -346,6 +350,7 @@ describe('supersession: CALCIUM_CRITICAL_LOW supersedes CALCIUM_LOW', () => {
       to: 'superseded',
       reason: 'superseded by CALCIUM_CRITICAL_LOW',
       by: 'system',
+      ruleSetVersion: ruleSetVersion(config),
     });
   });
 

@@ -8,6 +8,7 @@ import {
   subjectMaxLength,
 } from '../../lambdas/alerts/render.js';
 import type { Alert, Notification, NotificationEvent } from '../../lambdas/domain/alerts.js';
+import { ruleSetVersion } from '../../lambdas/rules/rule-set-version.js';
 import { at, calciumEvidence, config, fire, patient } from './factories.js';
 
 const name = { family: 'Testpatient', given: 'Alexa' };
@@ -59,13 +60,23 @@ describe('JSON body and attributes', () => {
       recommendation: alert.recommendation,
       evidence: alert.evidence,
       openedAt: '2026-07-27T00:10:00.000Z',
+      ruleSetVersion: ruleSetVersion(config),
     });
     expect(rendered.attributes).toEqual({
       severity: 'critical',
       ruleId: 'CALCIUM_CRITICAL_LOW',
       facility: 'NDC',
       event: 'opened',
+      ruleSetVersion: ruleSetVersion(config),
     });
+    expect(rendered.message.email).toContain(`Rule set ${ruleSetVersion(config)}`);
+  });
+
+  it('leaves the rule-set version out of an alert stored before it was kept', () => {
+    const { ruleSetVersion: _kept, ...before } = openedAlert();
+    const rendered = renderNotification(notification('opened', before), minimal);
+    expect(JSON.parse(rendered.message.default)).not.toHaveProperty('ruleSetVersion');
+    expect(rendered.attributes).not.toHaveProperty('ruleSetVersion');
   });
 
   it('says location null when none was sent', () => {

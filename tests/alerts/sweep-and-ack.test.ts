@@ -73,6 +73,7 @@ describe('escalation of unacknowledged critical alerts (escalateAfterMinutes = 1
         to: 'open',
         reason: 'escalated to level 1: escalations',
         by: 'system',
+        ruleSetVersion: alert.ruleSetVersion,
       },
     ]);
   });
@@ -119,6 +120,7 @@ describe('repeats of unacknowledged critical alerts (repeatMinutes = 30)', () =>
         to: 'open',
         reason: 'repeated',
         by: 'system',
+        ruleSetVersion: alert.ruleSetVersion,
       },
     ]);
   });
@@ -238,6 +240,7 @@ describe('acknowledgement', () => {
         to: 'acknowledged',
         reason: 'acknowledged by dr.oncall',
         by: 'dr.oncall',
+        ruleSetVersion: alert.ruleSetVersion,
       },
     ]);
   });

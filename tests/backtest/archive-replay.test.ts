@@ -241,3 +241,96 @@ describe('the simulated clock', () => {
     expect(report.configs[0]!.rules.CALCIUM_CRITICAL_LOW).toEqual({ opened: 1, pages: 1 });
   });
 });
+
+describe('raising the critical calcium line to 7.8 mg/dL (rules.calcium.criticalBelowMgDl)', () => {
+  /** A: the example hospital reading the second lab's calcium code; B: the same with the line at 7.8. */
+  const withSecondLab = {
+    ...exampleHospital,
+    rules: {
+      ...exampleHospital.rules,
+      localLabCodes: {
+        ...(exampleHospital.rules.localLabCodes as object),
+        [secondLabCalciumCode]: 'calcium',
+      },
+    },
+  };
+  const configA = join(folder, 'line-7.5.json');
+  const configRaised = join(folder, 'line-7.8.json');
+  writeFileSync(configA, JSON.stringify(withSecondLab));
+  writeFileSync(
+    configRaised,
+    JSON.stringify({
+      ...withSecondLab,
+      rules: { ...withSecondLab.rules, calcium: { criticalBelowMgDl: 7.8 } },
+    }),
+  );
+  const anchorMs = Date.UTC(2025, 3, 7, 6);
+  // CALCIUM_CRITICAL_LOW boundaries: 7.49 is critical under both, 7.5 to 7.79 only under B, 7.8 under neither.
+  const values = [7.49, 7.5, 7.6, 7.7, 7.79, 7.8, 9.0, 7.8, 7.5];
+  const feed = generateFeed({
+    patients: 30,
+    days: 92,
+    anchorMs,
+    seed: 5,
+    tag: 'BT8',
+    secondLab: { patients: [4, 12], values },
+  });
+  const archive = join(folder, 'line');
+  writeArchiveFolder(archive, feed);
+
+  it('shows the added critical alerts (and the CALCIUM_LOW they replace) and only those', async () => {
+    const run = await backtest([
+      '--from',
+      day(anchorMs),
+      '--to',
+      day(anchorMs + 92 * dayMs),
+      '--dir',
+      archive,
+      '--config',
+      configA,
+      '--config',
+      configRaised,
+      '--json',
+    ]);
+    expect(run.stderr).toBe('');
+    const report = JSON.parse(run.stdout) as BacktestReport;
+    const cohortSince = new Map(
+      feed.filter((message) => message.kind === 'diagnosis').map((message) => [message.mrn, message.atMs]),
+    );
+    const receivedAt = (message: (typeof feed)[number]) =>
+      new Date(message.atMs + archiveDelayMs).toISOString();
+    const key = (mrn: string, at: string) => `${mrn} ${at}`;
+    // Calcium results of cohort members in the band the change moves: 7.5 up to, not including, 7.8.
+    const inBand = feed.filter(
+      (message) =>
+        (message.kind === 'calcium' || message.kind === 'secondLabCalcium') &&
+        (message.value ?? 99) >= 7.5 &&
+        (message.value ?? 99) < 7.8 &&
+        message.atMs > (cohortSince.get(message.mrn) ?? Number.POSITIVE_INFINITY),
+    );
+    const inBandKeys = new Set(inBand.map((message) => key(message.mrn, receivedAt(message))));
+    const added = report.differences.filter((d) => d.ruleId === 'CALCIUM_CRITICAL_LOW');
+    // Only the calcium rules differ; every added critical alert is B's, opened by a result in the band.
+    expect(new Set(report.differences.map((d) => d.ruleId))).toEqual(
+      new Set(['CALCIUM_CRITICAL_LOW', 'CALCIUM_LOW']),
+    );
+    expect(added.length).toBeGreaterThanOrEqual(4);
+    for (const difference of added) {
+      expect(difference.only).toBe('B');
+      expect(inBandKeys.has(key(difference.mrn, difference.at)), JSON.stringify(difference)).toBe(true);
+    }
+    // The second lab's results in the band each open one (the main lab's normal result before each resolved the last).
+    const addedKeys = new Set(added.map((d) => key(d.mrn, d.at)));
+    for (const message of inBand.filter((m) => m.kind === 'secondLabCalcium')) {
+      expect(addedKeys.has(key(message.mrn, receivedAt(message))), `${message.value} mg/dL`).toBe(true);
+    }
+    // 7.49 is critical under both lines and 7.8 under neither: no difference at those results.
+    const unchanged = feed.filter(
+      (message) => message.kind === 'secondLabCalcium' && (message.value === 7.49 || message.value === 7.8),
+    );
+    expect(unchanged.length).toBeGreaterThan(0);
+    for (const message of unchanged) {
+      expect(addedKeys.has(key(message.mrn, receivedAt(message)))).toBe(false);
+    }
+  }, 180_000);
+});

@@ -15,7 +15,7 @@ const dayMs = 86_400_000;
 const rules = parseRulesConfig({
   timeZone: 'America/Chicago',
   thiosulfateNotStartedHours: 30,
-  quarterlyLabsDays: 40,
+  quarterlyLabsDays: 60, // the shortest allowed
 });
 
 async function replay(sweepEveryPatient: boolean, days: number) {
@@ -36,7 +36,7 @@ async function replay(sweepEveryPatient: boolean, days: number) {
     period: { from: 'from', to: 'to' },
     startMs: anchorMs,
     // Some weeks past the last message: the overdue and review rules come due with no message to wake them.
-    endMs: anchorMs + (days + 40) * dayMs,
+    endMs: anchorMs + (days + 60) * dayMs,
     configs: [{ name: 'A', rules, sweepEveryMinutes: 15, maxMessageBytes: 4_194_304 }],
     store: { historyDays: 60, duplicateTtlDays: 30 },
     archive: archive(),

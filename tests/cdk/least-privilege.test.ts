@@ -93,7 +93,7 @@ const expectedActions: Record<string, string[]> = {
     ...kmsForSecret,
   ],
   admin: [
-    'dynamodb:Query', // listActiveAlerts (openAlerts index), listCriticalAlerts (criticalAlerts index), listCohortView (cohortView index), activeAlertsOf, loadPatient (timeline), alertTrail (the table)
+    'dynamodb:Query', // listActiveAlerts (openAlerts index), listCriticalAlerts (criticalAlerts index), listCohortView (cohortView index), activeAlertsOf, loadPatient (timeline), alertTrail, listShadowAlerts (the table: SHADOW#<month>)
     'dynamodb:GetItem', // getAlert, getProfile, readClinicalState, a list cursor
     'dynamodb:BatchGetItem', // alert-store withFirstPagedAt (timeliness report), console-store evidenceRecords
     'dynamodb:PutItem', // applyAlertChanges, completeNotification, setCohortMembership (enrolment, clinical state)

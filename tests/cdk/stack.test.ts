@@ -264,6 +264,7 @@ describe('API: IAM auth on every route but the ack link', () => {
       'GET /alerts/{id}',
       'GET /cohort',
       'GET /patients/{facility}/{mrn}/timeline',
+      'GET /reports/shadow',
       'GET /reports/timeliness',
       'POST /a/{token}',
       'POST /alerts/{id}/ack',
@@ -343,7 +344,7 @@ describe('API: IAM auth on every route but the ack link', () => {
     // The admin API's methods (the console API's: console-api.test.ts).
     const adminApi = stack.node.findChild('Api');
     const methods = adminApi.node.findAll().filter((construct) => construct instanceof apigw.Method);
-    expect(methods).toHaveLength(10);
+    expect(methods).toHaveLength(11);
     for (const method of methods) {
       const isAck = method.node.path.includes('/a/{token}/');
       expect(acknowledged(method).includes('AwsSolutions-APIG4'), method.node.path).toBe(isAck);

@@ -24,8 +24,13 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-/** `environment`: overrides of the local services' environment (e.g. a queue of the test's own). */
-export async function startHarness(options: { environment?: Record<string, string> } = {}): Promise<Harness> {
+/**
+ * `environment`: overrides of the local services' environment (e.g. a queue of the test's own);
+ * `hospitalsDirectory`: where the stack's `example.json` is, for a test's own hospital settings.
+ */
+export async function startHarness(
+  options: { environment?: Record<string, string>; hospitalsDirectory?: string } = {},
+): Promise<Harness> {
   const services = await useLocalServices();
   const notifications: ReceivedNotification[] = [];
   const failures: StreamDeliveryFailure[] = [];
@@ -36,6 +41,7 @@ export async function startHarness(options: { environment?: Record<string, strin
     // Other suites share the table; their earlier writes are not ours to evaluate.
     startingPosition: 'LATEST',
     onFailure: (failure) => failures.push(failure),
+    ...(options.hospitalsDirectory === undefined ? {} : { hospitalsDirectory: options.hospitalsDirectory }),
   });
   const monitor: NotificationMonitor = await startNotificationMonitor({
     awsEndpoint: services.awsEndpoint,

@@ -105,8 +105,10 @@ describe('MLLP on the local stack, with node-hl7-client as the sender', () => {
     const controlId = newControlId();
     const result = calciumResult(mrn, '7.2', 'mg/dL', { controlId });
     expect(msa(await connection.send(result))).toEqual({ code: 'AA', controlId });
-    await harness.waitFor(() =>
-      harness.notificationsFor(mrn).some((n) => n.body.ruleId === 'CALCIUM_CRITICAL_LOW'),
+    await harness.waitFor(
+      () => harness.notificationsFor(mrn).some((n) => n.body.ruleId === 'CALCIUM_CRITICAL_LOW'),
+      // Generous: under the whole suite on 2 cores the stream can lag; a passing run returns at once.
+      30_000,
     );
 
     // The same message through the other door: accepted as a duplicate, no second page.
@@ -119,15 +121,17 @@ describe('MLLP on the local stack, with node-hl7-client as the sender', () => {
       harness.notificationsFor(mrn).filter((n) => n.body.ruleId === 'CALCIUM_CRITICAL_LOW'),
     ).toHaveLength(1);
     await connection.close();
-  }, 30_000);
+  }, 60_000);
 
   it('recognises a message first posted over HTTP as a duplicate when it arrives over MLLP', async () => {
     const mrn = newMrn();
     expect((await harness.post(calciphylaxisDiagnosis(mrn))).status).toBe(200);
     const result = calciumResult(mrn, '7.1');
     expect((await harness.post(result)).status).toBe(200);
-    await harness.waitFor(() =>
-      harness.notificationsFor(mrn).some((n) => n.body.ruleId === 'CALCIUM_CRITICAL_LOW'),
+    await harness.waitFor(
+      () => harness.notificationsFor(mrn).some((n) => n.body.ruleId === 'CALCIUM_CRITICAL_LOW'),
+      // Generous: under the whole suite on 2 cores the stream can lag; a passing run returns at once.
+      30_000,
     );
     const peer = await rawPeer(harness.stack.mllp.port);
     peer.write(framed(result));
@@ -137,7 +141,7 @@ describe('MLLP on the local stack, with node-hl7-client as the sender', () => {
       harness.notificationsFor(mrn).filter((n) => n.body.ruleId === 'CALCIUM_CRITICAL_LOW'),
     ).toHaveLength(1);
     peer.end();
-  }, 30_000);
+  }, 60_000);
 });
 
 describe('MLLP on the local stack, raw sockets', () => {
@@ -193,8 +197,10 @@ describe('the relay in front of the local stack', () => {
     expect((await harness.post(calciphylaxisDiagnosis(mrn))).status).toBe(200);
     const result = calciumResult(mrn, '7.0');
     expect((await harness.post(result)).status).toBe(200);
-    await harness.waitFor(() =>
-      harness.notificationsFor(mrn).some((n) => n.body.ruleId === 'CALCIUM_CRITICAL_LOW'),
+    await harness.waitFor(
+      () => harness.notificationsFor(mrn).some((n) => n.body.ruleId === 'CALCIUM_CRITICAL_LOW'),
+      // Generous: under the whole suite on 2 cores the stream can lag; a passing run returns at once.
+      30_000,
     );
 
     // As after a relay stopped between the stack storing a spooled message and the relay removing it.
@@ -224,5 +230,5 @@ describe('the relay in front of the local stack', () => {
       await relay.stop();
       rmSync(folder, { recursive: true, force: true });
     }
-  }, 30_000);
+  }, 60_000);
 });

@@ -4,6 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getRawMessage, listRawMessages } from '../../lambdas/adapters/archive.js';
+import { ruleSetVersion } from '../../lambdas/rules/rule-set-version.js';
+import { loadHospitalConfig, rulesConfigFor } from '../../lib/config/hospital-config.js';
 import { localServicesTimeoutMs } from '../support/local-services.js';
 import {
   calciphylaxisDiagnosis,
@@ -55,9 +57,12 @@ describe('a critical calcium for a cohort patient (CALCIUM_CRITICAL_LOW, < 7.5 m
       ruleId: 'CALCIUM_CRITICAL_LOW',
       facility: 'E2E DIALYSIS',
       event: 'opened',
+      // Which rules code and hospital configuration sent it (the local stack runs the example hospital).
+      ruleSetVersion: ruleSetVersion(rulesConfigFor(loadHospitalConfig('example'))),
       // Stable: a re-publish of this page carries the same id, so a subscriber can drop it.
       notificationId: `${String(page?.body.alertId)}:opened`,
     });
+    expect(page?.body.ruleSetVersion).toBe(page?.attributes.ruleSetVersion);
     expect(page?.body).toMatchObject({
       ruleId: 'CALCIUM_CRITICAL_LOW',
       severity: 'critical',
@@ -75,6 +80,7 @@ describe('a critical calcium for a cohort patient (CALCIUM_CRITICAL_LOW, < 7.5 m
         'patient',
         'recommendation',
         'ruleId',
+        'ruleSetVersion',
         'severity',
       ].sort(),
     );

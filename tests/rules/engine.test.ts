@@ -127,6 +127,7 @@ describe('evaluatePatient', () => {
   it('reports a rule that throws with its id and still runs the others', () => {
     const broken: Rule = defineRule({
       id: 'PTH_LOW',
+      version: 1,
       severity: 'advisory',
       trigger: 'event',
       seed: [],

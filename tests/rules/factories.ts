@@ -306,11 +306,20 @@ export function stateOf(scenario: Scenario = {}): PatientState {
 }
 
 /** Runs one rule; the trigger defaults to the last record given (else a sweep). */
-export function run(rule: Rule, scenario: Scenario & { trigger?: Trigger } = {}): RuleOutcome[] {
+/** `config`: a hospital's configuration other than the defaults (thresholds moved within their ranges). */
+export function run(
+  rule: Rule,
+  scenario: Scenario & { trigger?: Trigger; config?: RulesConfig } = {},
+): RuleOutcome[] {
   const last = scenario.records?.at(-1);
   const trigger: Trigger =
     scenario.trigger ?? (last === undefined ? { kind: 'sweep' } : { kind: 'records', stored: [last] });
-  return rule.evaluate({ state: stateOf(scenario), trigger, config, now: new Date(scenario.now ?? day(30)) });
+  return rule.evaluate({
+    state: stateOf(scenario),
+    trigger,
+    config: scenario.config ?? config,
+    now: new Date(scenario.now ?? day(30)),
+  });
 }
 
 /** The single outcome a rule gave, failing the test when there were several. */

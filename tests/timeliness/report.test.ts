@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { acknowledgeAlert, applyOutcomes } from '../../lambdas/alerts/lifecycle.js';
 import { parseRulesConfig } from '../../lambdas/config/rules-config.js';
 import type { Alert, Severity } from '../../lambdas/domain/alerts.js';
+import { ruleSetVersion } from '../../lambdas/rules/rule-set-version.js';
 import {
   TimelinessOptionsError,
   timelinessCsvHeader,
@@ -129,7 +130,7 @@ describe('CSV', () => {
   it('has the header and one line per alert, CRLF-terminated', () => {
     expect(lines[0]).toBe(timelinessCsvHeader.join(','));
     expect(lines[0]).toBe(
-      'alertId,ruleId,facility,mrn,state,resultAt,receivedAt,openedAt,firstPagedAt,acknowledgedAt,resolvedAt,resultToPageMinutes,pageToAckMinutes,resultToAckMinutes,target',
+      'alertId,ruleId,facility,mrn,state,resultAt,receivedAt,openedAt,firstPagedAt,acknowledgedAt,resolvedAt,resultToPageMinutes,pageToAckMinutes,resultToAckMinutes,target,ruleSetVersion',
     );
     expect(lines).toHaveLength(1 + 7 + 1);
     expect(lines.at(-1)).toBe('');
@@ -137,12 +138,12 @@ describe('CSV', () => {
 
   it('writes ISO times and minutes, blanks where unknown', () => {
     expect(lines[1]).toBe(
-      'CALCIUM_CRITICAL_LOW-0000000000001,CALCIUM_CRITICAL_LOW,NDC,TEST001,acknowledged,2026-08-03T08:00:00.000Z,2026-08-03T08:04:00.000Z,2026-08-03T08:05:00.000Z,2026-08-03T08:06:00.000Z,2026-08-03T08:16:00.000Z,,6,10,16,met',
+      'CALCIUM_CRITICAL_LOW-0000000000001,CALCIUM_CRITICAL_LOW,NDC,TEST001,acknowledged,2026-08-03T08:00:00.000Z,2026-08-03T08:04:00.000Z,2026-08-03T08:05:00.000Z,2026-08-03T08:06:00.000Z,2026-08-03T08:16:00.000Z,,6,10,16,met,',
     );
     expect(lines[4]).toBe(
-      'CALCIUM_CRITICAL_LOW-0000000000004,CALCIUM_CRITICAL_LOW,NDC,TEST004,resolved,2026-08-03T11:00:00.000Z,,2026-08-03T11:01:00.000Z,2026-08-03T11:02:00.000Z,,2026-08-03T12:00:00.000Z,2,,,not acknowledged',
+      'CALCIUM_CRITICAL_LOW-0000000000004,CALCIUM_CRITICAL_LOW,NDC,TEST004,resolved,2026-08-03T11:00:00.000Z,,2026-08-03T11:01:00.000Z,2026-08-03T11:02:00.000Z,,2026-08-03T12:00:00.000Z,2,,,not acknowledged,',
     );
-    expect(lines[7]?.endsWith(',,,50,late')).toBe(true);
+    expect(lines[7]?.endsWith(',,,50,late,')).toBe(true);
   });
 
   it('carries ids only: no patient name, no acknowledging clinician', () => {
@@ -215,6 +216,43 @@ describe('from the lifecycle to the report', () => {
       target: 'met',
     });
     expect(row?.resultToAckMinutes).toBeCloseTo(28.05, 10);
+  });
+
+  it('shows the rule-set version that opened the alert, kept through the acknowledgement, in the rows and the CSV', () => {
+    const config = parseRulesConfig({ timeZone: 'America/Chicago' });
+    const opened = applyOutcomes({
+      patient: { facility: 'NDC', namespace: 'NDC', mrn: 'TEST0043' },
+      activeAlerts: [],
+      outcomes: [
+        {
+          kind: 'fire',
+          finding: {
+            ruleId: 'CALCIUM_CRITICAL_LOW',
+            severity: 'critical',
+            alertScope: '',
+            finding: 'Calcium 7.0 mg/dL (< 7.5).',
+            recommendation: 'Withhold cinacalcet.',
+            evidence: [
+              { kind: 'observation', recordId: 'OBS#1', summary: 'calcium', at: '2026-08-04T06:00:00.000Z' },
+            ],
+          },
+        },
+      ],
+      now: new Date('2026-08-04T06:12:01.000Z'),
+      config,
+    }).changes[0]?.alert;
+    if (!opened) throw new Error('nothing opened');
+    const acked = acknowledgeAlert({
+      alert: opened,
+      by: 'dr.oncall',
+      now: new Date('2026-08-04T06:20:00.000Z'),
+    }).changes[0]?.alert;
+    if (!acked) throw new Error('not acknowledged');
+    const version = ruleSetVersion(config);
+    expect(version).toMatch(/^rules-[0-9a-f]{10}\+cfg-[0-9a-f]{12}$/);
+    const result = timelinessReport([acked], { ...period, targetMinutes: 30 });
+    expect(result.rows[0]?.ruleSetVersion).toBe(version);
+    expect(result.csv.split('\r\n')[1]?.endsWith(`,met,${version}`)).toBe(true);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * `npm run report -- --from 2026-11-01 --to 2026-11-30 [--csv out.csv]`: how
  * quickly each critical result reached a responsible clinician, from the
- * admin API's timeliness report. Patients by MRN only, never by name.
+ * admin API's timeliness report; with `--shadow`, what the rules in shadow
+ * mode would have raised (report-shadow.ts). Patients by MRN only, never by name.
  */
 import { writeFile } from 'node:fs/promises';
 import { adminApi, type ReportPeriod, type TimelinessAlert, type TimelinessReply } from '../admin-api.js';
@@ -11,9 +12,11 @@ import { adminApiBase } from '../endpoints.js';
 import { CliError, UsageError } from '../errors.js';
 import type { CommandIo } from '../io.js';
 import { formatTable } from '../table.js';
+import { defaultShadowDays, shadowHelp, shadowReport } from './report-shadow.js';
 
 export const reportHelp = [
   'Usage: npm run report -- --from DAY --to DAY [--csv FILE] [--url URL] [--sigv4] [--region R]',
+  '       npm run report -- --shadow [--from DAY] [--to DAY] [--csv FILE] [--url URL] ...',
   '',
   'The critical-result timeliness report: every critical alert opened in the period, open or',
   'closed, with when the result was observed, first paged and acknowledged, against the',
@@ -24,6 +27,7 @@ export const reportHelp = [
   '  --to DAY         last day, up to the end of it in UTC (2026-11-30 includes all of that day),',
   '                   or a date-time with Z or an offset, itself excluded',
   '  --csv FILE       also write the report as CSV to FILE (replaced if it exists)',
+  ...shadowHelp,
   '  --url URL        the admin API (default http://127.0.0.1:$INGEST_PORT, port 4080;',
   '                   deployed: https://<api-id>.execute-api.<region>.amazonaws.com/v1)',
   ...connectionHelp,
@@ -114,6 +118,7 @@ export async function reportCommand(args: string[], io: CommandIo): Promise<numb
       from: { type: 'string' },
       to: { type: 'string' },
       csv: { type: 'string' },
+      shadow: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
@@ -122,15 +127,17 @@ export async function reportCommand(args: string[], io: CommandIo): Promise<numb
   }
   if (positionals.length > 0)
     throw new UsageError(`report takes no arguments, got "${positionals.join(' ')}"`);
-  const period: ReportPeriod = {
-    from: instantOption('from', requiredOption('from', values.from)),
-    to: instantOption('to', requiredOption('to', values.to)),
-  };
+  const period = periodOf(values);
   if (period.to.getTime() <= period.from.getTime()) throw new UsageError('--to must be after --from');
   const csvPath = values.csv === undefined ? undefined : requiredOption('csv', values.csv);
 
   const base = adminApiBase(values.url, io.env);
   const api = adminApi(base, await httpClientFor(base, values, io.env));
+  if (values.shadow) {
+    const csv = await shadowReport(api, period, io, csvPath !== undefined);
+    if (csvPath !== undefined && csv !== undefined) await writeCsv(csvPath, csv, io, 'would-be alert(s)');
+    return 0;
+  }
   const report = await api.timeliness(period);
   for (const line of summaryLines(report)) io.out(line);
   for (const line of exceptionTable(
@@ -142,18 +149,39 @@ export async function reportCommand(args: string[], io: CommandIo): Promise<numb
   for (const line of exceptionTable('Never acknowledged:', report.summary.neverAcknowledged, report))
     io.out(line);
 
-  if (csvPath !== undefined) {
-    const csv = await api.timelinessCsv(period);
-    try {
-      await writeFile(csvPath, csv, 'utf8');
-    } catch (error: unknown) {
-      const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
-      throw new CliError(`could not write ${csvPath} (${reason})`);
-    }
-    io.out('');
-    // Counted in the file written: a second request may see an alert opened since the first.
-    const lines = csv.split('\r\n').filter((line) => line !== '').length - 1;
-    io.out(`CSV written to ${csvPath} (${lines} alert(s))`);
-  }
+  if (csvPath !== undefined) await writeCsv(csvPath, await api.timelinessCsv(period), io, 'alert(s)');
   return 0;
+}
+
+/** The period asked for; the shadow report may leave either end out (the last 30 days up to now). */
+function periodOf(values: {
+  from?: string | undefined;
+  to?: string | undefined;
+  shadow?: boolean;
+}): ReportPeriod {
+  if (!values.shadow) {
+    return {
+      from: instantOption('from', requiredOption('from', values.from)),
+      to: instantOption('to', requiredOption('to', values.to)),
+    };
+  }
+  const to = values.to === undefined ? new Date() : instantOption('to', values.to);
+  const from =
+    values.from === undefined
+      ? new Date(to.getTime() - defaultShadowDays * dayMs)
+      : instantOption('from', values.from);
+  return { from, to };
+}
+
+async function writeCsv(path: string, csv: string, io: CommandIo, what: string): Promise<void> {
+  try {
+    await writeFile(path, csv, 'utf8');
+  } catch (error: unknown) {
+    const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
+    throw new CliError(`could not write ${path} (${reason})`);
+  }
+  io.out('');
+  // Counted in the file written: a second request may see an alert opened since the first.
+  const lines = csv.split('\r\n').filter((line) => line !== '').length - 1;
+  io.out(`CSV written to ${path} (${lines} ${what})`);
 }

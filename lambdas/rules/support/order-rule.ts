@@ -12,6 +12,8 @@ import { formatClinicalTime, instantMs } from './time.js';
 
 export interface OrderRuleSpec {
   id: RuleId;
+  /** The rule's logic version (rule.ts, `Rule.version`). */
+  version: number;
   severity: Severity;
   seed: readonly string[];
   medicationClass: MedicationClass;
@@ -23,6 +25,7 @@ export interface OrderRuleSpec {
 export function orderRule(spec: OrderRuleSpec): Rule {
   return defineRule({
     id: spec.id,
+    version: spec.version,
     severity: spec.severity,
     trigger: 'event',
     seed: spec.seed,

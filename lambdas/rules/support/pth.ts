@@ -1,11 +1,17 @@
-/** PTH bands (seed: "For PTH 100-500 pg/mL ... to target PTH 150-300 pg/mL"; "For PTH >500 pg/mL"). */
+/**
+ * PTH bands (seed: "For PTH 100-500 pg/mL ... to target PTH 150-300 pg/mL"; "For PTH >500 pg/mL"), as the
+ * hospital's configuration sets them (`pth`, within the catalogue's ranges; the defaults are the seed's).
+ */
+import type { RulesConfig } from '../../config/rules-config.js';
 import type { Quantity } from '../../domain/records.js';
-import { meetsAbove, meetsAtMost } from './quantity.js';
+import { formatThreshold, meetsAbove, meetsAtMost } from './quantity.js';
 
-export const pthSevereAbovePgMl = 500;
-export const pthTargetUpperPgMl = 300;
-export const pthLowBelowPgMl = 100;
+export type PthBands = RulesConfig['pth'];
 
-/** 300 < PTH ≤ 500 pg/mL: above the target band, not yet a parathyroidectomy referral. */
-export const isAboveTargetBand = (pth: Quantity): boolean =>
-  meetsAbove(pth, pthTargetUpperPgMl) && meetsAtMost(pth, pthSevereAbovePgMl);
+/** Above the target band, not yet a parathyroidectomy referral (300 < PTH ≤ 500 pg/mL by default). */
+export const isAboveTargetBand = (pth: Quantity, bands: PthBands): boolean =>
+  meetsAbove(pth, bands.targetUpperPgMl) && meetsAtMost(pth, bands.severeAbovePgMl);
+
+/** `150–300 pg/mL`. */
+export const targetBandInWords = (bands: PthBands): string =>
+  `${formatThreshold(bands.targetLowerPgMl)}–${formatThreshold(bands.targetUpperPgMl)} pg/mL`;

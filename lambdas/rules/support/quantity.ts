@@ -62,6 +62,16 @@ export function formatNumber(value: number): string {
   return String(Number(value.toFixed(3)));
 }
 
+/**
+ * A threshold as the catalogue writes it: at least `decimals` places (calcium lines read `8.0 mg/dL`,
+ * never `8 mg/dL`), more when the hospital set a finer one (7.75).
+ */
+export function formatThreshold(value: number, decimals = 0): string {
+  const shown = formatNumber(value);
+  const places = shown.split('.')[1]?.length ?? 0;
+  return places >= decimals ? shown : value.toFixed(decimals);
+}
+
 /** Canonical values carry at most 4 decimals (units/convert.ts): with 4 the shown value is the value. */
 const maxShownDecimals = 4;
 

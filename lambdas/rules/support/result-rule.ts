@@ -18,6 +18,8 @@ import { fire, noChange, openAlertFor, resolve } from './outcomes.js';
 
 export interface ResultRuleSpec {
   id: RuleId;
+  /** The rule's logic version (rule.ts, `Rule.version`). */
+  version: number;
   severity: Severity;
   seed: readonly string[];
   analyte: Analyte;
@@ -40,6 +42,7 @@ export interface ResultRuleSpec {
 export function resultRule(spec: ResultRuleSpec): Rule {
   return defineRule({
     id: spec.id,
+    version: spec.version,
     severity: spec.severity,
     trigger: 'event',
     seed: spec.seed,
