@@ -11,6 +11,7 @@ import {
   messagePk,
   messageSk,
   outsideCohortAttribute,
+  outsideCohortItemTypes,
   patientPk,
   profileSk,
   reusedControlIdSuffix,
@@ -119,14 +120,8 @@ function profileUpdate(
   };
 }
 
-/**
- * Clinical records can raise no alert outside the cohort; a merge record (it moves another
- * record to this patient, perhaps into the cohort) always starts its evaluation.
- */
-const markableOutsideCohort: ReadonlySet<unknown> = new Set(['observation', 'medicationOrder', 'diagnosis']);
-
 function markedOutsideCohort(item: Item): Item {
-  return markableOutsideCohort.has(item.itemType) ? { ...item, [outsideCohortAttribute]: true } : item;
+  return outsideCohortItemTypes.has(item.itemType) ? { ...item, [outsideCohortAttribute]: true } : item;
 }
 
 /** A duplicate-detection item still counts until it expires, even if DynamoDB's TTL has not removed it yet. */
@@ -263,7 +258,7 @@ async function storeInSlot(input: AcceptMessageInput, slot: MessageSlot, now: nu
         current,
         fitsOneTransaction &&
           input.updateClinicalState === undefined &&
-          recordPuts.some((item) => markableOutsideCohort.has(item.itemType)),
+          recordPuts.some((item) => outsideCohortItemTypes.has(item.itemType)),
       ),
   );
   if (taken !== undefined) return { outcome: 'taken', heldBy: taken };

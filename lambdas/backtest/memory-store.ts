@@ -18,6 +18,7 @@ import {
   mergedFromAttribute,
   messagePk,
   orderStateUnchangedAttribute,
+  outsideCohortItemTypes,
   patientPk,
   reusedControlIdSuffix,
 } from '../table/layout.js';
@@ -91,11 +92,13 @@ interface MessageSlot {
 }
 
 /** The item the stream would hand to the evaluation (the event-source filter of lambdas/table/layout.ts). */
-function startsEvaluation(item: Record<string, unknown>): boolean {
+function startsEvaluation(item: Record<string, unknown>, inCohort: boolean): boolean {
   return (
     (evaluationTriggerItemTypes as readonly unknown[]).includes(item.itemType) &&
     item[mergedFromAttribute] === undefined &&
-    item[orderStateUnchangedAttribute] === undefined
+    item[orderStateUnchangedAttribute] === undefined &&
+    // As the table's ingest marks it (outsideCohortAttribute): written outside the cohort, not evaluated.
+    (inCohort || !outsideCohortItemTypes.has(item.itemType))
   );
 }
 
@@ -249,10 +252,11 @@ export class MemoryStore implements EvaluationPorts, SweepPorts {
       this.writeClinicalState(partition, input.updateClinicalState(partition.clinical, stored));
     }
     this.upsertProfile(partition, input);
+    const inCohort = partition.clinical.cohort.inCohort;
     items.forEach((item, index) => {
       const record = stored[index] as StoredRecord;
       this.putRecord(partition, record);
-      if (startsEvaluation(item))
+      if (startsEvaluation(item, inCohort))
         this.triggered.push({ kind: 'record', patient: partition.key, stored: record });
     });
     this.dropOutsideWindow(partition, Date.parse(input.receivedAt));

@@ -57,6 +57,16 @@ export const orderStateUnchangedAttribute = 'orderStateUnchanged';
  */
 export const outsideCohortAttribute = 'outsideCohort';
 
+/**
+ * The records so marked: clinical records raise no alert outside the cohort; a merge record (it
+ * moves another record to this patient, perhaps into the cohort) always starts its evaluation.
+ */
+export const outsideCohortItemTypes: ReadonlySet<unknown> = new Set([
+  'observation',
+  'medicationOrder',
+  'diagnosis',
+]);
+
 /** Attribute DynamoDB's TTL reads (epoch seconds); set on duplicate-detection items. */
 export const ttlAttribute = 'expiresAt';
 
