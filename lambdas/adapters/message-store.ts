@@ -8,6 +8,7 @@ import type { ClinicalState } from '../patient/clinical-state.js';
 import {
   cohortIndex,
   controlIdReusedAuditSk,
+  insideCohortAttribute,
   messagePk,
   messageSk,
   outsideCohortAttribute,
@@ -120,8 +121,10 @@ function profileUpdate(
   };
 }
 
-function markedOutsideCohort(item: Item): Item {
-  return outsideCohortItemTypes.has(item.itemType) ? { ...item, [outsideCohortAttribute]: true } : item;
+/** A clinical record marked with the patient's membership when the transaction wrote it. */
+function markedCohort(item: Item, inside: boolean): Item {
+  if (!outsideCohortItemTypes.has(item.itemType)) return item;
+  return { ...item, [inside ? insideCohortAttribute : outsideCohortAttribute]: true };
 }
 
 /** A duplicate-detection item still counts until it expires, even if DynamoDB's TTL has not removed it yet. */
@@ -211,30 +214,29 @@ async function storeInSlot(input: AcceptMessageInput, slot: MessageSlot, now: nu
   const recordPuts = fitsOneTransaction ? items : [];
 
   // Records that change no clinical state (results) are first written on the condition that the
-  // patient is outside the cohort, and marked so; if the patient is in it, at once again unmarked.
+  // patient is outside the cohort, and marked so; if the patient is in it, at once again, marked
+  // inside. With the clinical state, membership is known from the state written (on condition of
+  // its version). A message too large for one transaction is left unmarked: its evaluation decides.
   const write = async (
     current: VersionedClinicalState | undefined,
-    guessOutsideCohort: boolean,
+    membership: 'guessOutside' | 'inside' | 'unknown',
   ): Promise<HeldBy | undefined | typeof lostRace> => {
     const next = current === undefined ? undefined : input.updateClinicalState?.(current.state, stored);
-    // With the clinical state, membership is known from the state written (on condition of its version).
-    const outsideCohort = next === undefined ? guessOutsideCohort : !next.cohort.inCohort;
+    const cohort = next === undefined ? membership : next.cohort.inCohort ? 'inside' : 'outside';
+    const marked =
+      cohort === 'unknown' ? recordPuts : recordPuts.map((item) => markedCohort(item, cohort === 'inside'));
     try {
       await dynamoDocumentClient().send(
         new TransactWriteCommand({
           TransactItems: [
             { Put: guardedMessagePut(message, now) },
             // Position 1: the outside-cohort condition's reason is there.
-            { Update: profileUpdate(input, next?.cohort, next === undefined && outsideCohort) },
+            { Update: profileUpdate(input, next?.cohort, cohort === 'guessOutside') },
             // Position 2: lostClinicalStateRace reads its reason there.
             ...(current === undefined || next === undefined
               ? []
               : [{ Put: clinicalStatePut(patient, next, current.version, input.receivedAt) }]),
-            ...[...audit, ...(outsideCohort ? recordPuts.map(markedOutsideCohort) : recordPuts)].map(
-              (item) => ({
-                Put: { TableName: tableName, Item: item },
-              }),
-            ),
+            ...[...audit, ...marked].map((item) => ({ Put: { TableName: tableName, Item: item } })),
           ],
         }),
       );
@@ -243,23 +245,18 @@ async function storeInSlot(input: AcceptMessageInput, slot: MessageSlot, now: nu
       const reasons = cancellationReasons(error);
       const messageReason = reasons?.[0];
       if (messageReason?.code === 'ConditionalCheckFailed') return heldByItem(messageReason.item);
-      if (next === undefined && outsideCohort && reasons?.[1]?.code === 'ConditionalCheckFailed') {
-        return write(current, false);
+      if (cohort === 'guessOutside' && reasons?.[1]?.code === 'ConditionalCheckFailed') {
+        return write(current, 'inside');
       }
       if (current !== undefined && lostClinicalStateRace(reasons, 2)) return lostRace;
       throw storeErrorFrom('acceptMessage', error);
     }
   };
+  const markable = fitsOneTransaction && recordPuts.some((item) => outsideCohortItemTypes.has(item.itemType));
   const taken = await withClinicalState(
     'acceptMessage',
     input.updateClinicalState === undefined ? undefined : patient,
-    (current) =>
-      write(
-        current,
-        fitsOneTransaction &&
-          input.updateClinicalState === undefined &&
-          recordPuts.some((item) => outsideCohortItemTypes.has(item.itemType)),
-      ),
+    (current) => write(current, markable ? 'guessOutside' : 'unknown'),
   );
   if (taken !== undefined) return { outcome: 'taken', heldBy: taken };
   if (slot.reusing === undefined) return { outcome: 'stored', storedRecords: stored };

@@ -6,7 +6,7 @@
 
 import type { AttributeValue } from 'aws-lambda';
 import type { ClinicalRecord, CohortEnrolment } from '../domain/records.js';
-import { mergedFromAttribute } from '../table/layout.js';
+import { insideCohortAttribute, mergedFromAttribute } from '../table/layout.js';
 import type { TriggeringItem } from '../workflows/ports.js';
 
 export type { TriggeringItem } from '../workflows/ports.js';
@@ -60,5 +60,6 @@ export function triggeringItemFromImage(image: StreamImage): TriggeringItem | un
     kind: 'record',
     patient,
     stored: { recordId, receivedAt: text(image, 'receivedAt'), record: parsed as ClinicalRecord },
+    ...(image[insideCohortAttribute]?.BOOL === true ? { insideCohortAtIngest: true } : {}),
   };
 }

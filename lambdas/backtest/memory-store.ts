@@ -257,7 +257,13 @@ export class MemoryStore implements EvaluationPorts, SweepPorts {
       const record = stored[index] as StoredRecord;
       this.putRecord(partition, record);
       if (startsEvaluation(item, inCohort))
-        this.triggered.push({ kind: 'record', patient: partition.key, stored: record });
+        this.triggered.push({
+          kind: 'record',
+          patient: partition.key,
+          stored: record,
+          // As the table's ingest marks it (insideCohortAttribute): the evaluation skips its triage.
+          ...(inCohort && outsideCohortItemTypes.has(item.itemType) ? { insideCohortAtIngest: true } : {}),
+        });
     });
     this.dropOutsideWindow(partition, Date.parse(input.receivedAt));
     this.slots.set(slotKey, {

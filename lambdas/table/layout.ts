@@ -58,7 +58,13 @@ export const orderStateUnchangedAttribute = 'orderStateUnchanged';
 export const outsideCohortAttribute = 'outsideCohort';
 
 /**
- * The records so marked: clinical records raise no alert outside the cohort; a merge record (it
+ * Set (true) on a record stored while its patient was in the cohort, as the ingest transaction
+ * established atomically: its evaluation needs no triage read and goes straight to the history.
+ */
+export const insideCohortAttribute = 'insideCohort';
+
+/**
+ * The records marked with either: clinical records raise no alert outside the cohort; a merge record (it
  * moves another record to this patient, perhaps into the cohort) always starts its evaluation.
  */
 export const outsideCohortItemTypes: ReadonlySet<unknown> = new Set([

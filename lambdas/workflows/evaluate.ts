@@ -50,7 +50,13 @@ export interface EvaluationPorts extends MergePorts {
  */
 export type EvaluationUnit =
   | { kind: 'enrolment'; patient: PatientKey; stored: StoredEnrolment }
-  | { kind: 'records'; patient: PatientKey; stored: readonly StoredRecord[] };
+  | {
+      kind: 'records';
+      patient: PatientKey;
+      stored: readonly StoredRecord[];
+      /** Every record was stored with the patient in the cohort (the ingest knew): no triage read. */
+      insideCohortAtIngest?: boolean;
+    };
 
 /** Where the time of one evaluation went, in milliseconds (port calls by stage, and the rules). */
 export type StageTimings = Partial<
@@ -81,7 +87,9 @@ export function evaluationUnits(
   config: WorkflowSettings['config'],
 ): EvaluationUnit[] {
   const units: EvaluationUnit[] = [];
-  let open: { kind: 'records'; patient: PatientKey; stored: StoredRecord[] } | undefined;
+  let open:
+    | { kind: 'records'; patient: PatientKey; stored: StoredRecord[]; insideCohortAtIngest: boolean }
+    | undefined;
   for (const item of items) {
     if (item.kind === 'enrolment' || entersCohort(item.stored, config)) {
       open = undefined;
@@ -90,11 +98,13 @@ export function evaluationUnits(
       );
       continue;
     }
+    const inside = item.insideCohortAtIngest === true;
     const previous = open?.stored.at(-1);
     if (open !== undefined && previous !== undefined && sameMessage(previous, item.stored)) {
       open.stored.push(item.stored);
+      open.insideCohortAtIngest &&= inside;
     } else {
-      open = { kind: 'records', patient: item.patient, stored: [item.stored] };
+      open = { kind: 'records', patient: item.patient, stored: [item.stored], insideCohortAtIngest: inside };
       units.push(open);
     }
   }
@@ -249,11 +259,13 @@ async function evaluateOnce(
       settings,
       publisher,
     );
-  } else if (unit.kind === 'records') {
+  } else if (unit.kind === 'records' && unit.insideCohortAtIngest !== true) {
     // Outside the cohort every rule says noChange (rules/rule.ts, defineRule), so a result cannot
     // change an alert: one small read decides. Entering the cohort is written with the record that
     // enters it (a diagnosis) or is an enrolment, each its own trigger, so nothing is missed; an
     // unsent notification still sends the patient through the full evaluation, which publishes it.
+    // Records the ingest stored inside the cohort skip this read (a patient who left since gets
+    // noChange from every rule), and those it stored outside never reach here (the stream filter).
     const triage = await ports.triagePatient(namespace, mrn);
     if (!triage.inCohort && !triage.pendingNotifications) {
       return { trigger: 'outsideCohort', inCohort: false, ...nothing };

@@ -217,7 +217,13 @@ export interface StoredEnrolment {
 }
 
 export type TriggeringItem =
-  | { kind: 'record'; patient: PatientKey; stored: StoredRecord }
+  | {
+      kind: 'record';
+      patient: PatientKey;
+      stored: StoredRecord;
+      /** The ingest found the patient in the cohort when it stored the record (no triage needed). */
+      insideCohortAtIngest?: boolean;
+    }
   | { kind: 'enrolment'; patient: PatientKey; stored: StoredEnrolment };
 
 /** What a store throws; `retryable` says whether the same call may succeed later (AE, not AR). */

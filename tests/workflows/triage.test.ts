@@ -5,11 +5,17 @@
  * notification still waiting to go out each get the full evaluation. Over
  * the real store (DynamoDB Local) and topics (the SNS emulator).
  */
+
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as store from '../../lambdas/adapters/store.js';
+import { type StreamImage, triggeringItemFromImage } from '../../lambdas/adapters/stream-image.js';
 import { parseRulesConfig } from '../../lambdas/config/rules-config.js';
 import type { ClinicalRecord, PatientRef } from '../../lambdas/domain/records.js';
 import { applyRecords } from '../../lambdas/patient/clinical-state.js';
+import { patientPk } from '../../lambdas/table/layout.js';
 import { type EvaluationPorts, evaluateItem } from '../../lambdas/workflows/evaluate.js';
 import type { WorkflowSettings } from '../../lambdas/workflows/ports.js';
 import { localServicesTimeoutMs, useLocalServices } from '../support/local-services.js';
@@ -119,5 +125,26 @@ describe('triage before the history read', () => {
       inCohort: false,
       pendingNotifications: false,
     });
+  });
+
+  it('skips the triage for a result the ingest stored inside the cohort, as its stream record says', async () => {
+    const patient = syntheticPatient({ namespace: 'SYNTH_TRIAGE' });
+    await stored(patient, calciphylaxisDiagnosis());
+    const calcium = await stored(patient, calciumObservation({ calciumMgDl: 6.8 }));
+    // The item as the table stream delivers it (NewImage).
+    const { Item } = await DynamoDBDocumentClient.from(new DynamoDBClient({})).send(
+      new GetCommand({
+        TableName: process.env.TABLE_NAME,
+        Key: { pk: patientPk(patient), sk: calcium.stored.recordId },
+      }),
+    );
+    const image = marshall(Item ?? {}, { removeUndefinedValues: true }) as StreamImage;
+    const fromStream = triggeringItemFromImage(image);
+    if (fromStream === undefined) throw new Error('not a triggering item');
+
+    const summary = await evaluateItem(fromStream, ports, settings, () => new Date());
+    expect(summary).toMatchObject({ trigger: 'records', inCohort: true, published: 1 });
+    expect(Object.keys(summary.timings)).not.toContain('triage');
+    expect(summary.timings).toMatchObject({ read: expect.any(Number), commit: expect.any(Number) });
   });
 });
