@@ -6,8 +6,12 @@
  */
 import type { Alert, RuleOutcome } from '../domain/alerts.js';
 import type { AlertChange } from './changeset.js';
-import type { ApplyOutcomesInput } from './lifecycle.js';
-import { type AlertPatient, applyOutcomes } from './lifecycle.js';
+import {
+  type AlertPatient,
+  type ApplyOutcomesInput,
+  applyOutcomes,
+  type LifecycleResult,
+} from './lifecycle.js';
 
 export interface ApplyShadowOutcomesInput extends Omit<ApplyOutcomesInput, 'activeAlerts' | 'outcomes'> {
   patient: AlertPatient;
@@ -22,4 +26,25 @@ export function applyShadowOutcomes(input: ApplyShadowOutcomesInput): AlertChang
   if (input.outcomes.every((outcome) => outcome.kind === 'noChange')) return [];
   const { changes } = applyOutcomes({ ...input, activeAlerts: [...input.shadowAlerts] });
   return changes.map((change) => ({ ...change, alert: { ...change.alert, shadow: true } }));
+}
+
+export interface LiveAndShadowInput extends Omit<ApplyOutcomesInput, 'outcomes'> {
+  shadowAlerts: readonly Alert[];
+  outcomes: RuleOutcome[];
+  shadowOutcomes: RuleOutcome[];
+}
+
+/**
+ * The live lifecycle (what to render and publish) and, to commit, its changes with the shadow rules'
+ * would-be alerts: written in the same transaction, with no notification and no audit event, so
+ * they can neither page nor hold up a live alert.
+ */
+export function applyLiveAndShadowOutcomes(input: LiveAndShadowInput): {
+  live: LifecycleResult;
+  committed: LifecycleResult;
+} {
+  const { shadowAlerts, shadowOutcomes, ...liveInput } = input;
+  const live = applyOutcomes(liveInput);
+  const shadowChanges = applyShadowOutcomes({ ...liveInput, shadowAlerts, outcomes: shadowOutcomes });
+  return { live, committed: { ...live, changes: [...live.changes, ...shadowChanges] } };
 }

@@ -8,8 +8,7 @@
  * go through the outbox, claimed before each publish).
  */
 
-import { applyOutcomes } from '../alerts/lifecycle.js';
-import { applyShadowOutcomes } from '../alerts/shadow.js';
+import { applyLiveAndShadowOutcomes } from '../alerts/shadow.js';
 import type { Alert, RuleOutcome } from '../domain/alerts.js';
 import type { CohortEnrolment, StoredRecord } from '../domain/records.js';
 import { matchesCohortCode } from '../patient/cohort.js';
@@ -306,17 +305,15 @@ async function evaluateOnce(
     ruleErrors = evaluation.errors;
   }
 
-  const live = applyOutcomes({ patient, activeAlerts: history.activeAlerts, outcomes, now, config });
-  // Would-be alerts of shadow rules are written with the live changes, in the same transaction; they
-  // carry no notification and no audit event, so they can neither page nor hold up a live alert.
-  const shadowChanges = applyShadowOutcomes({
+  const { live, committed: result } = applyLiveAndShadowOutcomes({
     patient,
+    activeAlerts: history.activeAlerts,
     shadowAlerts: state.shadowAlerts,
-    outcomes: shadowOutcomes,
+    outcomes,
+    shadowOutcomes,
     now,
     config,
   });
-  const result = { ...live, changes: [...live.changes, ...shadowChanges] };
   const outbox = await renderPending(live, {
     config,
     ackLinks: settings.ackLinks,

@@ -6,8 +6,8 @@
  * everything else is still done, and the next run tries again.
  */
 
-import { applyOutcomes, sweepAlerts } from '../alerts/lifecycle.js';
-import { applyShadowOutcomes } from '../alerts/shadow.js';
+import { sweepAlerts } from '../alerts/lifecycle.js';
+import { applyLiveAndShadowOutcomes } from '../alerts/shadow.js';
 import type { Alert } from '../domain/alerts.js';
 import { evaluatePatient } from '../rules/engine.js';
 import {
@@ -187,16 +187,15 @@ async function sweepPatientRules(
   const patient = patientRefOf(profile.namespace, profile.mrn, profile);
   const state = patientStateOf(patient, history, now);
   const { outcomes, shadowOutcomes } = evaluatePatient(state, { kind: 'sweep' }, config, now);
-  const live = applyOutcomes({ patient, activeAlerts: history.activeAlerts, outcomes, now, config });
-  // Shadow rules' would-be alerts: recorded with the live changes, never rendered or published.
-  const shadowChanges = applyShadowOutcomes({
+  const { live, committed: result } = applyLiveAndShadowOutcomes({
     patient,
+    activeAlerts: history.activeAlerts,
     shadowAlerts: state.shadowAlerts,
-    outcomes: shadowOutcomes,
+    outcomes,
+    shadowOutcomes,
     now,
     config,
   });
-  const result = { ...live, changes: [...live.changes, ...shadowChanges] };
   const outbox = await renderPending(live, {
     config,
     ackLinks: settings.ackLinks,
