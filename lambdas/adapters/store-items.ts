@@ -236,28 +236,14 @@ export function alertItem(alert: Alert): Item {
       pk: patientPk(alert.patient),
       sk: shadowAlertSk(alert.ruleId, alert.alertScope),
       itemType: 'shadowAlert',
-      alertId: alert.alertId,
-      ruleId: alert.ruleId,
-      state: alert.state,
-      severity: alert.severity,
-      version: alert.version,
-      openedAt: alert.openedAt,
-      alert: JSON.stringify(alert),
-      ...ruleSetVersionOf(alert),
+      ...alertAttributes(alert),
     };
   }
   const item: Item = {
     pk: patientPk(alert.patient),
     sk: alertSk(alert.ruleId, alert.alertScope),
     itemType: 'alert',
-    alertId: alert.alertId,
-    ruleId: alert.ruleId,
-    state: alert.state,
-    severity: alert.severity,
-    version: alert.version,
-    openedAt: alert.openedAt,
-    alert: JSON.stringify(alert),
-    ...ruleSetVersionOf(alert),
+    ...alertAttributes(alert),
   };
   if (!isClosed(alert)) {
     item[openAlertsIndex.partitionKey] = openAlertsIndex.openValue;
@@ -281,14 +267,7 @@ export function alertEpisodeItem(alert: Alert): Item {
     return {
       ...shadowEpisodeKey(alert),
       itemType: 'shadowAlert',
-      alertId: alert.alertId,
-      ruleId: alert.ruleId,
-      state: alert.state,
-      severity: alert.severity,
-      version: alert.version,
-      openedAt: alert.openedAt,
-      alert: JSON.stringify(alert),
-      ...ruleSetVersionOf(alert),
+      ...alertAttributes(alert),
     };
   }
   return {
@@ -305,6 +284,20 @@ export function alertEpisodeItem(alert: Alert): Item {
     alert: JSON.stringify(alert),
     ...ruleSetVersionOf(alert),
     ...criticalAlertsKeys(alert),
+  };
+}
+
+/** What an alert slot item (live or shadow) says of its alert, beside its keys. */
+function alertAttributes(alert: Alert): Item {
+  return {
+    alertId: alert.alertId,
+    ruleId: alert.ruleId,
+    state: alert.state,
+    severity: alert.severity,
+    version: alert.version,
+    openedAt: alert.openedAt,
+    alert: JSON.stringify(alert),
+    ...ruleSetVersionOf(alert),
   };
 }
 
