@@ -85,7 +85,8 @@ describe('backtest and live pipeline', () => {
       const feed = generateFeed({
         patients: 100,
         days: 92,
-        // Ending ten days ago, so every sweep finds overdue calcium monitoring to open; whole
+        // Ending ten days ago, so the last sweep finds calcium monitoring overdue for every cohort
+        // patient with a low calcium in the feed's last 18 days (weekly monitoring); whole
         // quarter-hours before the posting time, plus 7.5 minutes (see above).
         anchorMs: started - 102 * dayMs - 60 * minuteMs + 7.5 * minuteMs,
         seed: 19,
@@ -114,11 +115,11 @@ describe('backtest and live pipeline', () => {
         expect(status).toBe(200);
         lastPost.set(message.mrn, Date.now());
       }
-      // Everything evaluated; then a last sweep if none ran yet (a minute boundary is then near: the
-      // posting took most of a minute without reaching one) or if one is about to pass.
+      // Everything evaluated; then always a last sweep over the whole feed. Without it, a posting
+      // that began just before a whole minute was swept only once, with each patient's first
+      // messages alone (before most entered the cohort), and no overdue monitoring opened at all.
       await sleep(evaluationLagMs);
-      const nextMinute = Math.ceil(Date.now() / minuteMs) * minuteMs;
-      if (liveSweeps === 0 || nextMinute - Date.now() < 2_500) await sweepAfter(nextMinute);
+      await sweepAfter(Math.ceil(Date.now() / minuteMs) * minuteMs);
       // The replay's clock stops here, before the next sweep the live stack did not run.
       const endMs = Date.now();
       expect(Date.now() - started).toBeLessThan(7 * minuteMs); // the phase margin above
