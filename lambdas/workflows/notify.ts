@@ -10,7 +10,13 @@ import type { LifecycleResult } from '../alerts/lifecycle.js';
 import { type RenderOptions, renderNotification } from '../alerts/render.js';
 import type { RulesConfig } from '../config/rules-config.js';
 import type { Notification } from '../domain/alerts.js';
-import type { AckLinkSource, NotificationPorts, PatientKey, PendingNotification } from './ports.js';
+import {
+  type AckLinkSource,
+  type NotificationPorts,
+  type PatientKey,
+  type PendingNotification,
+  StoreError,
+} from './ports.js';
 
 export interface RenderSettings {
   config: Pick<RulesConfig, 'pagePhi' | 'ackLinkExpiryHours'>;
@@ -63,7 +69,17 @@ function patientKeyOf(patient: { namespace: string; mrn: string }): PatientKey {
  * An entry that failed `maxPublishAttempts` times is parked: it stops holding up the patient's
  * later notifications, is counted (NotificationsParked, alarmed) and waits for an operator.
  */
-export const outboxPolicy = { leaseMs: 60_000, maxPublishAttempts: 3 } as const;
+export const outboxPolicy = {
+  leaseMs: 60_000,
+  maxPublishAttempts: 3,
+  /**
+   * The sent mark after SNS took a notification, against a store that is slow for a moment (a
+   * retryable error: under a morning batch a write times out now and then): written again, waiting
+   * 100, 400 then 1,600 ms, before the evaluation fails and its retry would publish once more.
+   */
+  sentMarkAttempts: 4,
+  sentMarkFirstWaitMs: 100,
+} as const;
 
 /** Who is publishing (the claimant) and their clock. */
 export interface Publisher {
@@ -112,6 +128,27 @@ export function publishPending(
   );
 }
 
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The sent mark, written again while the store's error says a retry may succeed (outboxPolicy). */
+async function markSent(
+  ports: NotificationPorts,
+  notification: PendingNotification,
+  messageId: string,
+  sentAt: string,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ports.completeNotification(notification, messageId, sentAt);
+      return;
+    } catch (error: unknown) {
+      const retryable = error instanceof StoreError && error.retryable;
+      if (!retryable || attempt >= outboxPolicy.sentMarkAttempts) throw error;
+      await wait(outboxPolicy.sentMarkFirstWaitMs * 4 ** (attempt - 1));
+    }
+  }
+}
+
 async function publishEntries(
   pending: readonly PendingNotification[],
   ports: NotificationPorts,
@@ -140,7 +177,7 @@ async function publishEntries(
       delivery.parked++;
       continue;
     }
-    await ports.completeNotification(notification, messageId, clock().toISOString());
+    await markSent(ports, notification, messageId, clock().toISOString());
     delivery.published++;
   }
   return delivery;

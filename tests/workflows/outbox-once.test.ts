@@ -12,7 +12,7 @@ import { parseRulesConfig } from '../../lambdas/config/rules-config.js';
 import type { PatientRef } from '../../lambdas/domain/records.js';
 import { type EvaluationPorts, evaluateItem, evaluateUnit } from '../../lambdas/workflows/evaluate.js';
 import { outboxPolicy } from '../../lambdas/workflows/notify.js';
-import type { WorkflowSettings } from '../../lambdas/workflows/ports.js';
+import { StoreError, type WorkflowSettings } from '../../lambdas/workflows/ports.js';
 import { runSweep, type SweepPorts } from '../../lambdas/workflows/sweep.js';
 import { localServicesTimeoutMs, useLocalServices } from '../support/local-services.js';
 import { enrolledPatientWithCalcium } from '../support/stored-patients.js';
@@ -174,5 +174,57 @@ describe('a re-published page carries the same notificationId', () => {
     expect(ids).toHaveLength(2);
     expect(ids[0]).toMatch(/^CALCIUM_CRITICAL_LOW-[0-9a-z]+:opened$/);
     expect(ids[1]).toBe(ids[0]);
+  });
+});
+
+describe('a sent mark the store could not take for a moment', () => {
+  it('is written again at once, so a page is not published twice when DynamoDB is briefly slow', async () => {
+    // Under a morning batch the store times out now and then (a retryable StoreError); the page
+    // SNS already took must not go out again with the stream's retry of the record.
+    const at = new Date();
+    const { item } = await storedCriticalCalcium(at);
+    const ids: string[] = [];
+    let completions = 0;
+    const markSlowTwice: EvaluationPorts = {
+      ...realPorts,
+      async publish(topic, rendered) {
+        ids.push(String(rendered.attributes.notificationId));
+        return realPorts.publish(topic, rendered);
+      },
+      async completeNotification(pending, messageId, sentAt) {
+        completions += 1;
+        if (completions <= 2) throw new StoreError('injected: DynamoDB timed out', true);
+        return realPorts.completeNotification(pending, messageId, sentAt);
+      },
+    };
+    const unit = { kind: 'records' as const, patient: item.patient, stored: [item.stored] };
+    const publisher = { claimant: 'evaluate:event-2', clock: () => at };
+
+    const first = await evaluateUnit(unit, markSlowTwice, settings, publisher);
+    const retried = await evaluateUnit(unit, markSlowTwice, settings, publisher);
+
+    expect(first.published).toBe(1);
+    expect(retried.published).toBe(0);
+    expect(ids).toHaveLength(1);
+    expect(completions).toBe(3);
+  });
+
+  it('still fails the evaluation when the store keeps refusing, leaving the entry to a retry', async () => {
+    const at = new Date();
+    const { item } = await storedCriticalCalcium(at);
+    let completions = 0;
+    const markRefused: EvaluationPorts = {
+      ...realPorts,
+      async completeNotification() {
+        completions += 1;
+        throw new StoreError('injected: refused', false);
+      },
+    };
+    const unit = { kind: 'records' as const, patient: item.patient, stored: [item.stored] };
+    await expect(
+      evaluateUnit(unit, markRefused, settings, { claimant: 'evaluate:event-3', clock: () => at }),
+    ).rejects.toThrow('injected: refused');
+    // Not retryable: written once, not again.
+    expect(completions).toBe(1);
   });
 });
