@@ -29,6 +29,7 @@ import {
 import { startAwsEmulator } from '../bin/local/aws-emulator.js';
 import { startDynamoDbLocal } from '../bin/local/dynamodb-local.js';
 import { type Summary, summarize } from './load-mix.js';
+import { type CpuSpent, cpuBetween, cpuSnapshot, dynamoDbLocalPid } from './process-cpu.js';
 
 export interface ChainCeilingOptions {
   durationSeconds: number;
@@ -49,6 +50,8 @@ export interface ChainCeiling {
   /** Deliveries per second from the first put to the last delivery. */
   deliveredPerSecond: number;
   latency: Summary;
+  /** DynamoDB Local's CPU from the first put to the last delivery. */
+  dynamoDbCpu: CpuSpent;
 }
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -173,6 +176,8 @@ export async function measureChainCeiling(options: ChainCeilingOptions): Promise
 
     // Writers: as fast as they can for the duration.
     const padding = 'x'.repeat(options.itemBytes);
+    const dynamoDbPid = dynamoDbLocalPid(dynamoLocal.port);
+    const cpuBefore = cpuSnapshot(dynamoDbPid);
     const startedAt = performance.now();
     const endAt = startedAt + options.durationSeconds * 1000;
     let put = 0;
@@ -196,6 +201,7 @@ export async function measureChainCeiling(options: ChainCeilingOptions): Promise
     const writersDoneAt = performance.now();
     const drainUntil = writersDoneAt + options.drainSeconds * 1000;
     while (latencies.length < put && performance.now() < drainUntil) await sleep(100);
+    const dynamoDbCpu = cpuBetween(cpuBefore, cpuSnapshot(dynamoDbPid));
     running = false;
     await Promise.allSettled([discovery, ...readers.values(), ...receivers]);
     const delivered = latencies.length;
@@ -205,6 +211,7 @@ export async function measureChainCeiling(options: ChainCeilingOptions): Promise
       putPerSecond: put / ((writersDoneAt - startedAt) / 1000),
       deliveredPerSecond: delivered / ((Math.max(lastDeliveryAt, writersDoneAt) - startedAt) / 1000),
       latency: summarize(latencies),
+      dynamoDbCpu,
     };
   } finally {
     running = false;

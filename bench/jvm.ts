@@ -10,11 +10,11 @@
  * Variants alternate for `--rounds` rounds, so a burst of load elsewhere does
  * not favour one.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { fastStartJavaOptions, startDynamoDbLocal } from '../bin/local/dynamodb-local.js';
+import { cpuSnapshot, dynamoDbLocalPid } from './process-cpu.js';
 
 const variants: { name: string; javaOptions: readonly string[] }[] = [
   { name: 'fast start: C1 only, serial GC (the stack’s)', javaOptions: fastStartJavaOptions },
@@ -24,22 +24,8 @@ const variants: { name: string; javaOptions: readonly string[] }[] = [
 
 const tableName = 'bench-jvm';
 
-/** User plus system CPU seconds of the DynamoDB Local JVM listening on `port` (Linux /proc). */
-function jvmCpuSeconds(port: number): number {
-  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
-    let commandLine: string;
-    try {
-      commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    } catch {
-      continue; // gone meanwhile
-    }
-    if (!commandLine.includes('DynamoDBLocal') || !commandLine.includes(`-port\0${port}\0`)) continue;
-    // Fields after the command name: utime and stime are the 14th and 15th of /proc/<pid>/stat.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  }
-  throw new Error(`no DynamoDB Local process on port ${port}`);
-}
+/** User plus system CPU seconds of the DynamoDB Local JVM listening on `port`. */
+const jvmCpuSeconds = (port: number): number => cpuSnapshot(dynamoDbLocalPid(port)).totalSeconds;
 
 interface Figures {
   startMs: number;

@@ -4,7 +4,8 @@
  * whatever the answers; each one's send time is kept, pages are read back
  * from an SQS queue subscribed to the topics and matched to their critical
  * result by MRN. The same run then measures the bare chain's ceiling on this
- * machine (DynamoDB Local put → stream → SNS → SQS, no product code).
+ * machine (DynamoDB Local put → stream → SNS → SQS, no product code), and both
+ * report DynamoDB Local's CPU per message (or per put) beside this process's.
  *
  *   npm run bench -- load                         50 msg/s for 20 s on a fresh in-process stack
  *   npm run bench -- load --rate 100 --duration 60
@@ -43,6 +44,7 @@ import {
   planMix,
   summarize,
 } from './load-mix.js';
+import { cpuBetween, cpuSnapshot, describeCpuPerUnit, dynamoDbLocalPid } from './process-cpu.js';
 
 interface LoadOptions {
   rate: number;
@@ -128,6 +130,8 @@ interface Target {
   topicArns: string[];
   /** In-process only: stop the stack (the services and their data stay) and start it again. */
   restartStack?: () => Promise<string>;
+  /** In-process only: DynamoDB Local's process, whose CPU the run reports. */
+  dynamoDbPid?: string;
   stop(): Promise<void>;
 }
 
@@ -167,6 +171,7 @@ async function startTarget(options: LoadOptions): Promise<Target> {
     },
     awsEndpoint: services.awsEndpoint,
     topicArns: Object.values(services.resources.topicArns),
+    dynamoDbPid: dynamoDbLocalPid(Number(new URL(services.dynamoDbEndpoint).port)),
     async restartStack() {
       await stack.stop();
       stack = await startStack();
@@ -405,6 +410,8 @@ export async function run(argv: string[] = []): Promise<void> {
       `  set-up          ${plan.enrolments.length} cohort patients enrolled; one page on the idle stack: ${formatMs(freshPage)}`,
     );
 
+    const cpuBefore = target.dynamoDbPid === undefined ? undefined : cpuSnapshot(target.dynamoDbPid);
+    const nodeCpuBefore = process.cpuUsage();
     let results: PostResult[];
     let elapsed: { startedAt: number; lastSentAt: number };
     if (options.burst) {
@@ -433,8 +440,20 @@ export async function run(argv: string[] = []): Promise<void> {
     while ([...expected].some((mrn) => !pages.firstPageAt.has(mrn)) && performance.now() < drainUntil) {
       await sleep(50);
     }
+    const nodeCpu = process.cpuUsage(nodeCpuBefore);
+    const dynamoDbCpu =
+      cpuBefore === undefined || target.dynamoDbPid === undefined
+        ? undefined
+        : cpuBetween(cpuBefore, cpuSnapshot(target.dynamoDbPid));
     await sleep(1000); // late repeats count as duplicates
     achieved = report(plan, results, pages, elapsed);
+    if (dynamoDbCpu !== undefined) {
+      // From the first post to the last page: the whole work of the run's messages.
+      const nodeMs = (nodeCpu.user + nodeCpu.system) / 1000 / plan.messages.length;
+      console.log(
+        `  CPU / message   ${describeCpuPerUnit(dynamoDbCpu, plan.messages.length, 'msg')}; this Node process ${nodeMs.toFixed(2)} ms`,
+      );
+    }
 
     if (options.restart && target.restartStack !== undefined) {
       await target.restartStack();
@@ -461,6 +480,7 @@ export async function run(argv: string[] = []): Promise<void> {
     console.log(
       `  put             ${ceiling.putPerSecond.toFixed(0)} items/s (20 writers, as fast as they go)`,
     );
+    console.log(`  CPU / item      ${describeCpuPerUnit(ceiling.dynamoDbCpu, ceiling.put, 'items')}`);
     console.log(
       `  delivered       ${ceiling.deliveredPerSecond.toFixed(0)} msg/s (${ceiling.delivered}/${ceiling.put}); put → SQS p50 ${formatMs(ceiling.latency.p50)}   p99 ${formatMs(ceiling.latency.p99)}`,
     );
