@@ -140,26 +140,43 @@ describe('an outbox entry that keeps failing is parked', () => {
   });
 });
 
+/**
+ * The real ports, with the published notificationIds recorded and the sent mark's first
+ * attempts failing as `failure` says (undefined: written).
+ */
+function sentMarkFaults(failure: (completion: number) => Error | undefined) {
+  const ids: string[] = [];
+  const counts = { completions: 0 };
+  const ports: EvaluationPorts = {
+    ...realPorts,
+    async publish(topic, rendered) {
+      ids.push(String(rendered.attributes.notificationId));
+      return realPorts.publish(topic, rendered);
+    },
+    async completeNotification(pending, messageId, sentAt) {
+      counts.completions += 1;
+      const error = failure(counts.completions);
+      if (error !== undefined) throw error;
+      return realPorts.completeNotification(pending, messageId, sentAt);
+    },
+  };
+  return { ports, ids, counts };
+}
+
+/** A stored critical calcium, as one evaluation unit. */
+async function criticalCalciumUnit(at: Date) {
+  const { item } = await storedCriticalCalcium(at);
+  return { kind: 'records' as const, patient: item.patient, stored: [item.stored] };
+}
+
 describe('a re-published page carries the same notificationId', () => {
   it('publishes again with the same notificationId when the sent mark was lost, for the same stream record', async () => {
     const at = new Date();
-    const { item } = await storedCriticalCalcium(at);
-    const ids: string[] = [];
-    let completions = 0;
-    const markLostOnce: EvaluationPorts = {
-      ...realPorts,
-      async publish(topic, rendered) {
-        ids.push(String(rendered.attributes.notificationId));
-        return realPorts.publish(topic, rendered);
-      },
-      async completeNotification(pending, messageId, sentAt) {
-        completions += 1;
-        // The function stops after SNS took the page and before it is marked sent.
-        if (completions === 1) throw new Error('injected: stopped before the sent mark');
-        return realPorts.completeNotification(pending, messageId, sentAt);
-      },
-    };
-    const unit = { kind: 'records' as const, patient: item.patient, stored: [item.stored] };
+    const unit = await criticalCalciumUnit(at);
+    // The function stops after SNS took the page and before it is marked sent.
+    const { ports: markLostOnce, ids } = sentMarkFaults((completion) =>
+      completion === 1 ? new Error('injected: stopped before the sent mark') : undefined,
+    );
     const retryOfTheSameRecord = { claimant: 'evaluate:event-1', clock: () => at };
 
     await expect(evaluateUnit(unit, markLostOnce, settings, retryOfTheSameRecord)).rejects.toThrow(
@@ -182,22 +199,14 @@ describe('a sent mark the store could not take for a moment', () => {
     // Under a morning batch the store times out now and then (a retryable StoreError); the page
     // SNS already took must not go out again with the stream's retry of the record.
     const at = new Date();
-    const { item } = await storedCriticalCalcium(at);
-    const ids: string[] = [];
-    let completions = 0;
-    const markSlowTwice: EvaluationPorts = {
-      ...realPorts,
-      async publish(topic, rendered) {
-        ids.push(String(rendered.attributes.notificationId));
-        return realPorts.publish(topic, rendered);
-      },
-      async completeNotification(pending, messageId, sentAt) {
-        completions += 1;
-        if (completions <= 2) throw new StoreError('injected: DynamoDB timed out', true);
-        return realPorts.completeNotification(pending, messageId, sentAt);
-      },
-    };
-    const unit = { kind: 'records' as const, patient: item.patient, stored: [item.stored] };
+    const unit = await criticalCalciumUnit(at);
+    const {
+      ports: markSlowTwice,
+      ids,
+      counts,
+    } = sentMarkFaults((completion) =>
+      completion <= 2 ? new StoreError('injected: DynamoDB timed out', true) : undefined,
+    );
     const publisher = { claimant: 'evaluate:event-2', clock: () => at };
 
     const first = await evaluateUnit(unit, markSlowTwice, settings, publisher);
@@ -206,25 +215,17 @@ describe('a sent mark the store could not take for a moment', () => {
     expect(first.published).toBe(1);
     expect(retried.published).toBe(0);
     expect(ids).toHaveLength(1);
-    expect(completions).toBe(3);
+    expect(counts.completions).toBe(3);
   });
 
   it('still fails the evaluation when the store keeps refusing, leaving the entry to a retry', async () => {
     const at = new Date();
-    const { item } = await storedCriticalCalcium(at);
-    let completions = 0;
-    const markRefused: EvaluationPorts = {
-      ...realPorts,
-      async completeNotification() {
-        completions += 1;
-        throw new StoreError('injected: refused', false);
-      },
-    };
-    const unit = { kind: 'records' as const, patient: item.patient, stored: [item.stored] };
+    const unit = await criticalCalciumUnit(at);
+    const { ports: markRefused, counts } = sentMarkFaults(() => new StoreError('injected: refused', false));
     await expect(
       evaluateUnit(unit, markRefused, settings, { claimant: 'evaluate:event-3', clock: () => at }),
     ).rejects.toThrow('injected: refused');
     // Not retryable: written once, not again.
-    expect(completions).toBe(1);
+    expect(counts.completions).toBe(1);
   });
 });
