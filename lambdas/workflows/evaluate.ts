@@ -8,7 +8,6 @@
  * go through the outbox, claimed before each publish).
  */
 
-import { applyLiveAndShadowOutcomes } from '../alerts/shadow.js';
 import type { Alert, RuleOutcome } from '../domain/alerts.js';
 import type { CohortEnrolment, StoredRecord } from '../domain/records.js';
 import { matchesCohortCode } from '../patient/cohort.js';
@@ -21,7 +20,7 @@ import {
   oneOffPublisher,
   type Publisher,
   publishPending,
-  renderPending,
+  settleOutcomes,
 } from './notify.js';
 import { patientRefOf, patientStateOf } from './patient.js';
 import { type PatientOrderOutcome, type PatientStep, runInPatientOrder } from './patient-order.js';
@@ -305,23 +304,25 @@ async function evaluateOnce(
     ruleErrors = evaluation.errors;
   }
 
-  const { live, committed: result } = applyLiveAndShadowOutcomes({
-    patient,
-    activeAlerts: history.activeAlerts,
-    shadowAlerts: state.shadowAlerts,
-    outcomes,
-    shadowOutcomes,
-    now,
-    config,
-  });
-  const outbox = await renderPending(live, {
-    config,
-    ackLinks: settings.ackLinks,
-    ...(history.profile?.name === undefined ? {} : { patientName: history.profile.name }),
-    now,
-  });
+  const { live, committed, outbox } = await settleOutcomes(
+    {
+      patient,
+      activeAlerts: history.activeAlerts,
+      shadowAlerts: state.shadowAlerts,
+      outcomes,
+      shadowOutcomes,
+      now,
+      config,
+    },
+    {
+      config,
+      ackLinks: settings.ackLinks,
+      ...(history.profile?.name === undefined ? {} : { patientName: history.profile.name }),
+      now,
+    },
+  );
   addTime(timings, 'rules', performance.now() - rulesStarted);
-  delivery = addDelivery(delivery, await commitAndPublish(result, outbox, ports, publisher));
+  delivery = addDelivery(delivery, await commitAndPublish(committed, outbox, ports, publisher));
   if (state.cohort.inCohort) {
     const latest = latestResultsOf(state);
     if (JSON.stringify(latest) !== JSON.stringify(history.profile?.latestResults ?? {})) {

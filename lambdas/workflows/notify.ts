@@ -8,6 +8,7 @@
 import { ackLinkFor, carriesAckLink } from '../ack-links/links.js';
 import type { LifecycleResult } from '../alerts/lifecycle.js';
 import { type RenderOptions, renderNotification } from '../alerts/render.js';
+import { applyLiveAndShadowOutcomes, type LiveAndShadowInput } from '../alerts/shadow.js';
 import type { RulesConfig } from '../config/rules-config.js';
 import type { Notification } from '../domain/alerts.js';
 import {
@@ -57,6 +58,18 @@ export async function renderPending(
     });
   }
   return pending;
+}
+
+/**
+ * A patient's live and shadow outcomes through the lifecycle, with the live notifications rendered:
+ * what the evaluation and the sweep commit and publish (`commitAndPublish`).
+ */
+export async function settleOutcomes(
+  input: LiveAndShadowInput,
+  settings: RenderSettings,
+): Promise<{ live: LifecycleResult; committed: LifecycleResult; outbox: PendingNotification[] }> {
+  const { live, committed } = applyLiveAndShadowOutcomes(input);
+  return { live, committed, outbox: await renderPending(live, settings) };
 }
 
 function patientKeyOf(patient: { namespace: string; mrn: string }): PatientKey {

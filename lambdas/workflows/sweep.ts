@@ -7,7 +7,6 @@
  */
 
 import { sweepAlerts } from '../alerts/lifecycle.js';
-import { applyLiveAndShadowOutcomes } from '../alerts/shadow.js';
 import type { Alert } from '../domain/alerts.js';
 import { evaluatePatient } from '../rules/engine.js';
 import {
@@ -17,6 +16,7 @@ import {
   type Publisher,
   publishPending,
   renderPending,
+  settleOutcomes,
 } from './notify.js';
 import { patientRefOf, patientStateOf } from './patient.js';
 import type {
@@ -187,21 +187,23 @@ async function sweepPatientRules(
   const patient = patientRefOf(profile.namespace, profile.mrn, profile);
   const state = patientStateOf(patient, history, now);
   const { outcomes, shadowOutcomes } = evaluatePatient(state, { kind: 'sweep' }, config, now);
-  const { live, committed: result } = applyLiveAndShadowOutcomes({
-    patient,
-    activeAlerts: history.activeAlerts,
-    shadowAlerts: state.shadowAlerts,
-    outcomes,
-    shadowOutcomes,
-    now,
-    config,
-  });
-  const outbox = await renderPending(live, {
-    config,
-    ackLinks: settings.ackLinks,
-    ...(profile.name === undefined ? {} : { patientName: profile.name }),
-    now,
-  });
+  const { live, committed, outbox } = await settleOutcomes(
+    {
+      patient,
+      activeAlerts: history.activeAlerts,
+      shadowAlerts: state.shadowAlerts,
+      outcomes,
+      shadowOutcomes,
+      now,
+      config,
+    },
+    {
+      config,
+      ackLinks: settings.ackLinks,
+      ...(profile.name === undefined ? {} : { patientName: profile.name }),
+      now,
+    },
+  );
   summary.alertChanges += live.changes.length;
-  count(summary, await commitAndPublish(result, outbox, ports, publisher));
+  count(summary, await commitAndPublish(committed, outbox, ports, publisher));
 }
