@@ -6,21 +6,12 @@
  * resolved page names the removal and its reason.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { localCaller } from '../../bin/local/stack.js';
 import { dynamoDocumentClient } from '../../lambdas/adapters/aws-clients.js';
-import { localServicesTimeoutMs } from '../support/local-services.js';
-import { calciphylaxisDiagnosis, calciumResult, type Harness, newMrn, startHarness } from './harness.js';
+import { calciphylaxisDiagnosis, calciumResult, newMrn, useHarness } from './harness.js';
 
-let harness: Harness;
-
-beforeAll(async () => {
-  harness = await startHarness();
-}, localServicesTimeoutMs);
-
-afterAll(async () => {
-  await harness?.stop();
-});
+const harness = useHarness();
 
 async function post(path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${harness.stack.apiUrl}${path}`, {

@@ -5,19 +5,10 @@
  * its transaction commits first it is marked, and the cohort entry's
  * evaluation reads it with the history; if after, it is evaluated itself.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localServicesTimeoutMs } from '../support/local-services.js';
-import { calciphylaxisDiagnosis, calciumResult, type Harness, newMrn, startHarness } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { calciphylaxisDiagnosis, calciumResult, newMrn, useHarness } from './harness.js';
 
-let harness: Harness;
-
-beforeAll(async () => {
-  harness = await startHarness();
-}, localServicesTimeoutMs);
-
-afterAll(async () => {
-  await harness?.stop();
-});
+const harness = useHarness();
 
 const criticalPages = (mrn: string) =>
   harness

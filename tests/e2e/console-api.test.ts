@@ -5,28 +5,12 @@
  * sent, the rule thresholds, medication bars, alert markers); the cohort list
  * with latest values, open-alert counts and how each patient entered.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { localCaller } from '../../bin/local/stack.js';
 import type { AlertDetail, CohortRow, PatientTimeline } from '../../lambdas/workflows/console-views.js';
-import { localServicesTimeoutMs } from '../support/local-services.js';
-import {
-  calciphylaxisDiagnosis,
-  calciumResult,
-  type Harness,
-  newMrn,
-  startHarness,
-  warfarinOrder,
-} from './harness.js';
+import { calciphylaxisDiagnosis, calciumResult, newMrn, useHarness, warfarinOrder } from './harness.js';
 
-let harness: Harness;
-
-beforeAll(async () => {
-  harness = await startHarness();
-}, localServicesTimeoutMs);
-
-afterAll(async () => {
-  await harness?.stop();
-});
+const harness = useHarness();
 
 async function get<T>(path: string): Promise<{ status: number; body: T }> {
   const response = await fetch(`${harness.stack.apiUrl}${path}`);

@@ -3,28 +3,18 @@
  * pharmacy orders, ADT events the rules ignore, and message types the
  * pipeline does not handle at all.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getPatientProfile } from '../../lambdas/adapters/patient-store.js';
-import { localServicesTimeoutMs } from '../support/local-services.js';
 import {
   calciphylaxisDiagnosis,
   calciumResult,
-  type Harness,
   hl7Time,
   newControlId,
   newMrn,
-  startHarness,
+  useHarness,
 } from './harness.js';
 
-let harness: Harness;
-
-beforeAll(async () => {
-  harness = await startHarness();
-}, localServicesTimeoutMs);
-
-afterAll(async () => {
-  await harness?.stop();
-});
+const harness = useHarness();
 
 const msh = (type: string, controlId: string, version = '2.5.1') =>
   `MSH|^~\\&|PHARMSYS|E2E DIALYSIS|CALCIPHYLAXIS_ALERTING|E2E DIALYSIS|${hl7Time(new Date())}||${type}|${controlId}|P|${version}|||AL|NE`;

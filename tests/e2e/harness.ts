@@ -4,6 +4,7 @@
  * notifications read back from an SQS queue subscribed to the topics.
  */
 import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
 import {
   type NotificationMonitor,
   type ReceivedNotification,
@@ -11,7 +12,7 @@ import {
 } from '../../bin/local/notification-monitor.js';
 import { type LocalStack, startLocalStack } from '../../bin/local/stack.js';
 import type { StreamDeliveryFailure } from '../../bin/local/stream-poller.js';
-import { useLocalServices } from '../support/local-services.js';
+import { localServicesTimeoutMs, useLocalServices } from '../support/local-services.js';
 
 export interface Harness {
   stack: LocalStack;
@@ -137,4 +138,25 @@ export function warfarinOrder(mrn: string, control: 'NW' | 'DC', orderId: string
     `RXE|^^^${hl7Time(at)}|11289^warfarin^RXNORM|5||mg^milligram^UCUM`,
     'TQ1|1||QD^every day^HL70335',
   ].join('\r');
+}
+
+/**
+ * The harness of one test file: started before its tests, stopped after them. The object returned
+ * stands for the started harness (its members are read when a test uses them).
+ */
+export function useHarness(options: Parameters<typeof startHarness>[0] = {}): Harness {
+  let started: Harness | undefined;
+  beforeAll(async () => {
+    started = await startHarness(options);
+  }, localServicesTimeoutMs);
+  afterAll(async () => {
+    await started?.stop();
+  });
+  return new Proxy({} as Harness, {
+    get(_target, member) {
+      if (started === undefined) throw new Error('The harness starts before the tests: use it inside one');
+      const value: unknown = Reflect.get(started, member, started);
+      return typeof value === 'function' ? value.bind(started) : value;
+    },
+  });
 }

@@ -5,31 +5,21 @@
  * leaves the cohort, and the survivor's next result is judged on the combined record.
  */
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { localCaller } from '../../bin/local/stack.js';
 import { readClinicalState } from '../../lambdas/adapters/clinical-state-store.js';
 import { loadPatient } from '../../lambdas/adapters/store.js';
-import { localServicesTimeoutMs } from '../support/local-services.js';
 import {
   calciphylaxisDiagnosis,
   calciumResult,
-  type Harness,
   hl7Time,
   newControlId,
   newMrn,
-  startHarness,
+  useHarness,
   warfarinOrder,
 } from './harness.js';
 
-let harness: Harness;
-
-beforeAll(async () => {
-  harness = await startHarness();
-}, localServicesTimeoutMs);
-
-afterAll(async () => {
-  await harness?.stop();
-});
+const harness = useHarness();
 
 const window = () => ({ historyDays: 400, now: new Date() });
 

@@ -2,30 +2,20 @@
  * End to end on the local stack: HL7 over HTTP in, SNS notifications out,
  * through the same handlers, adapters and stream wiring as in AWS.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getRawMessage, listRawMessages } from '../../lambdas/adapters/archive.js';
 import { ruleSetVersion } from '../../lambdas/rules/rule-set-version.js';
 import { loadHospitalConfig, rulesConfigFor } from '../../lib/config/hospital-config.js';
-import { localServicesTimeoutMs } from '../support/local-services.js';
 import {
   calciphylaxisDiagnosis,
   calciumResult,
-  type Harness,
   newControlId,
   newMrn,
-  startHarness,
+  useHarness,
   warfarinOrder,
 } from './harness.js';
 
-let harness: Harness;
-
-beforeAll(async () => {
-  harness = await startHarness();
-}, localServicesTimeoutMs);
-
-afterAll(async () => {
-  await harness?.stop();
-});
+const harness = useHarness();
 
 /** Long enough for a record to pass the stream, evaluation and SNS → SQS several times over. */
 const quietPeriodMs = 1500;

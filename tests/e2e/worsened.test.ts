@@ -4,21 +4,13 @@
  * (more than the 0.5 mg/dL margin lower), and a `worsened` page naming both values arrives on the
  * pages topic. A calcium of 6.0 afterwards is within the margin of 6.1 and pages nothing.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ReceivedNotification } from '../../bin/local/notification-monitor.js';
 import { getAlert } from '../../lambdas/adapters/store.js';
 import { localServicesTimeoutMs } from '../support/local-services.js';
-import { calciphylaxisDiagnosis, calciumResult, type Harness, newMrn, startHarness } from './harness.js';
+import { calciphylaxisDiagnosis, calciumResult, newMrn, useHarness } from './harness.js';
 
-let harness: Harness;
-
-beforeAll(async () => {
-  harness = await startHarness();
-}, localServicesTimeoutMs);
-
-afterAll(async () => {
-  await harness?.stop();
-});
+const harness = useHarness();
 
 const hoursAgo = (hours: number) => new Date(Math.floor((Date.now() - hours * 3_600_000) / 1000) * 1000);
 
