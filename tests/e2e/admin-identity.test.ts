@@ -5,11 +5,9 @@
  * needs a reason, names the alerts it resolves, records them, and the
  * resolved page names the removal and its reason.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { localCaller } from '../../bin/local/stack.js';
-import { dynamoDocumentClient } from '../../lambdas/adapters/aws-clients.js';
-import { calciphylaxisDiagnosis, calciumResult, newMrn, useHarness } from './harness.js';
+import { newMrn, pagedCriticalAlertId, patientItems, useHarness } from './harness.js';
 
 const harness = useHarness();
 
@@ -24,26 +22,7 @@ async function post(path: string, body: unknown): Promise<{ status: number; body
 
 const cohortPath = (mrn: string) => `/patients/E2E/${mrn}/cohort`;
 
-async function criticalAlertId(mrn: string): Promise<string> {
-  expect((await harness.post(calciphylaxisDiagnosis(mrn))).status).toBe(200);
-  expect((await harness.post(calciumResult(mrn, '7.1'))).status).toBe(200);
-  await harness.waitFor(() =>
-    harness.notificationsFor(mrn).some((n) => n.body.ruleId === 'CALCIUM_CRITICAL_LOW'),
-  );
-  const page = harness.notificationsFor(mrn).find((n) => n.body.ruleId === 'CALCIUM_CRITICAL_LOW');
-  return String(page?.body.alertId);
-}
-
-async function patientItems(mrn: string, skPrefix: string): Promise<Record<string, unknown>[]> {
-  const { Items } = await dynamoDocumentClient().send(
-    new QueryCommand({
-      TableName: process.env.TABLE_NAME,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-      ExpressionAttributeValues: { ':pk': `PATIENT#E2E#${mrn}`, ':sk': skPrefix },
-    }),
-  );
-  return Items ?? [];
-}
+const criticalAlertId = (mrn: string) => pagedCriticalAlertId(harness, mrn);
 
 describe('who acknowledges: the caller identity, with the name beside it', () => {
   it('refuses a `by` in the body (400 naming it) and records the identity with byName', async () => {

@@ -5,13 +5,11 @@
  * user; a clinician reads and acknowledges, only an admin changes the cohort,
  * and a refusal names the group needed and changes nothing.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthorizerClaims, route, startApiServer } from '../../bin/local/api-server.js';
-import { dynamoDocumentClient } from '../../lambdas/adapters/aws-clients.js';
 import { consoleOriginVariable } from '../../lambdas/handlers/console-cors.js';
 import { localServicesTimeoutMs } from '../support/local-services.js';
-import { calciphylaxisDiagnosis, calciumResult, type Harness, newMrn, startHarness } from './harness.js';
+import { type Harness, newMrn, pagedCriticalAlertId, patientItems, startHarness } from './harness.js';
 
 let harness: Harness;
 let consoleApi: Awaited<ReturnType<typeof startApiServer>>;
@@ -78,26 +76,7 @@ async function call(
   };
 }
 
-async function criticalAlertId(mrn: string): Promise<string> {
-  expect((await harness.post(calciphylaxisDiagnosis(mrn))).status).toBe(200);
-  expect((await harness.post(calciumResult(mrn, '7.1'))).status).toBe(200);
-  await harness.waitFor(() =>
-    harness.notificationsFor(mrn).some((n) => n.body.ruleId === 'CALCIUM_CRITICAL_LOW'),
-  );
-  const page = harness.notificationsFor(mrn).find((n) => n.body.ruleId === 'CALCIUM_CRITICAL_LOW');
-  return String(page?.body.alertId);
-}
-
-async function patientItems(mrn: string, skPrefix: string): Promise<Record<string, unknown>[]> {
-  const { Items } = await dynamoDocumentClient().send(
-    new QueryCommand({
-      TableName: process.env.TABLE_NAME,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-      ExpressionAttributeValues: { ':pk': `PATIENT#E2E#${mrn}`, ':sk': skPrefix },
-    }),
-  );
-  return Items ?? [];
-}
+const criticalAlertId = (mrn: string) => pagedCriticalAlertId(harness, mrn);
 
 describe('console users: identity from the user pool, permissions from the groups', () => {
   it('lets a clinician list and acknowledge, recorded as the user-pool user with the name beside it', async () => {

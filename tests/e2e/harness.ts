@@ -4,7 +4,8 @@
  * notifications read back from an SQS queue subscribed to the topics.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll } from 'vitest';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, expect } from 'vitest';
 import {
   type NotificationMonitor,
   type ReceivedNotification,
@@ -12,6 +13,7 @@ import {
 } from '../../bin/local/notification-monitor.js';
 import { type LocalStack, startLocalStack } from '../../bin/local/stack.js';
 import type { StreamDeliveryFailure } from '../../bin/local/stream-poller.js';
+import { dynamoDocumentClient } from '../../lambdas/adapters/aws-clients.js';
 import { localServicesTimeoutMs, useLocalServices } from '../support/local-services.js';
 
 export interface Harness {
@@ -159,4 +161,27 @@ export function useHarness(options: Parameters<typeof startHarness>[0] = {}): Ha
       return typeof value === 'function' ? value.bind(started) : value;
     },
   });
+}
+
+/** A new cohort patient with a critical calcium (7.1 mg/dL), once paged: the page's alert id. */
+export async function pagedCriticalAlertId(harness: Harness, mrn: string): Promise<string> {
+  expect((await harness.post(calciphylaxisDiagnosis(mrn))).status).toBe(200);
+  expect((await harness.post(calciumResult(mrn, '7.1'))).status).toBe(200);
+  await harness.waitFor(() =>
+    harness.notificationsFor(mrn).some((n) => n.body.ruleId === 'CALCIUM_CRITICAL_LOW'),
+  );
+  const page = harness.notificationsFor(mrn).find((n) => n.body.ruleId === 'CALCIUM_CRITICAL_LOW');
+  return String(page?.body.alertId);
+}
+
+/** The stored items of a patient of these tests (namespace E2E) under a sort-key prefix. */
+export async function patientItems(mrn: string, skPrefix: string): Promise<Record<string, unknown>[]> {
+  const { Items } = await dynamoDocumentClient().send(
+    new QueryCommand({
+      TableName: process.env.TABLE_NAME,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': `PATIENT#E2E#${mrn}`, ':sk': skPrefix },
+    }),
+  );
+  return Items ?? [];
 }
