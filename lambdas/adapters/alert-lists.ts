@@ -4,6 +4,7 @@
  */
 import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Alert } from '../domain/alerts.js';
+import { alertFromItem, type Item } from '../table/items.js';
 import {
   alertIdPk,
   alertIdSk,
@@ -18,7 +19,6 @@ import type { AlertPage } from '../workflows/ports.js';
 import { dynamoDocumentClient } from './aws-clients.js';
 import { storeSettings } from './store-context.js';
 import { InvalidCursorError, InvalidStoreRequestError, storeErrorFrom } from './store-errors.js';
-import { alertFromItem, type Item } from './store-items.js';
 
 export type { AlertPage } from '../workflows/ports.js';
 

@@ -6,11 +6,6 @@
  */
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Alert } from '../domain/alerts.js';
-import { alertIdPk, alertIdSk, type PatientKey } from '../table/layout.js';
-import type { AlertChanges } from '../workflows/ports.js';
-import { dynamoDocumentClient } from './aws-clients.js';
-import { cancellationReasons, maxTransactionItems, storeSettings } from './store-context.js';
-import { ConcurrentAlertChangeError, InvalidStoreRequestError, storeErrorFrom } from './store-errors.js';
 import {
   alertEpisodeItem,
   alertFromItem,
@@ -18,7 +13,12 @@ import {
   auditItem,
   outboxItem,
   patientKeyOf,
-} from './store-items.js';
+} from '../table/items.js';
+import { alertIdPk, alertIdSk, type PatientKey } from '../table/layout.js';
+import type { AlertChanges } from '../workflows/ports.js';
+import { dynamoDocumentClient } from './aws-clients.js';
+import { cancellationReasons, maxTransactionItems, storeSettings } from './store-context.js';
+import { ConcurrentAlertChangeError, InvalidStoreRequestError, storeErrorFrom } from './store-errors.js';
 
 export type { AlertChange, AlertChanges } from '../workflows/ports.js';
 

@@ -9,6 +9,14 @@ import type { CohortEnrolment, StoredRecord } from '../domain/records.js';
 import { type ClinicalState, emptyClinicalState } from '../patient/clinical-state.js';
 import type { CohortMembership } from '../patient/patient-state.js';
 import {
+  clinicalStateFromItem,
+  clinicalStateItem,
+  type Item,
+  storedEnrolmentFromItem,
+  storedRecordFromItem,
+  type VersionedClinicalState,
+} from '../table/items.js';
+import {
   clinicalStateSk,
   cohortIndex,
   cohortViewIndex,
@@ -20,14 +28,6 @@ import {
 import { dynamoDocumentClient } from './aws-clients.js';
 import { type CancellationReason, cancellationReasons, queryAll, storeSettings } from './store-context.js';
 import { StoreUnavailableError, storeErrorFrom } from './store-errors.js';
-import {
-  clinicalStateFromItem,
-  clinicalStateItem,
-  type Item,
-  storedEnrolmentFromItem,
-  storedRecordFromItem,
-  type VersionedClinicalState,
-} from './store-items.js';
 import { UpdateBuilder } from './update-expression.js';
 
 /** Conflicting writers retried before the call fails as unavailable (AE: the sender retries later). */

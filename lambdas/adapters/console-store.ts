@@ -6,6 +6,7 @@
 import { BatchGetCommand, type BatchGetCommandOutput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Alert, AuditEvent } from '../domain/alerts.js';
 import type { PatientKey, StoredRecord } from '../domain/records.js';
+import { alertFromItem, type Item, isClosed, profileFromItem, storedRecordFromItem } from '../table/items.js';
 import {
   auditSk,
   cohortIndex,
@@ -21,7 +22,6 @@ import type { CohortViewEntry, SentNotification } from '../workflows/console.js'
 import { dynamoDocumentClient } from './aws-clients.js';
 import { queryAll, storeSettings } from './store-context.js';
 import { storeErrorFrom } from './store-errors.js';
-import { alertFromItem, type Item, isClosed, profileFromItem, storedRecordFromItem } from './store-items.js';
 
 /**
  * The alert's audit events (written at or after it opened, in its patient's

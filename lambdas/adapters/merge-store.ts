@@ -5,10 +5,10 @@
  * the merge evaluates the survivor once, on the whole.
  */
 
+import type { Item } from '../table/items.js';
 import { mergedFromAttribute, type PatientKey, patientPk } from '../table/layout.js';
 import { wholeRecordItems } from './clinical-state-store.js';
 import { putInBatches } from './store-context.js';
-import type { Item } from './store-items.js';
 
 /** Copies every record and enrolment of `prior` to `survivor`; idempotent (same keys, same content). */
 export async function copyPatientRecords(prior: PatientKey, survivor: PatientKey): Promise<number> {

@@ -5,6 +5,7 @@
  */
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { ClinicalState } from '../patient/clinical-state.js';
+import { type Item, patientKeyOf, recordItems, type VersionedClinicalState } from '../table/items.js';
 import {
   cohortIndex,
   controlIdReusedAuditSk,
@@ -30,7 +31,6 @@ import {
 } from './clinical-state-store.js';
 import { cancellationReasons, maxTransactionItems, putInBatches, storeSettings } from './store-context.js';
 import { InvalidStoreRequestError, storeErrorFrom } from './store-errors.js';
-import { type Item, patientKeyOf, recordItems, type VersionedClinicalState } from './store-items.js';
 import { UpdateBuilder } from './update-expression.js';
 
 export type { AcceptMessageInput, AcceptMessageResult, OriginalMessage } from '../workflows/ports.js';

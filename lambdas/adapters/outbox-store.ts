@@ -4,12 +4,12 @@
  * sent (with a sent mark the timeliness report reads) once SNS took it.
  */
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { sentMarkItem } from '../table/items.js';
 import { outboxSk, patientPk, ttlAttribute } from '../table/layout.js';
 import type { OutboxClaim, PendingNotification } from '../workflows/ports.js';
 import { dynamoDocumentClient } from './aws-clients.js';
 import { cancellationReasons, storeSettings } from './store-context.js';
 import { storeErrorFrom } from './store-errors.js';
-import { sentMarkItem } from './store-items.js';
 
 const isConditionFailure = (error: unknown): boolean =>
   (error as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException';

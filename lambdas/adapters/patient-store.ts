@@ -6,6 +6,18 @@ import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dy
 import type { CohortEnrolment } from '../domain/records.js';
 import { type ClinicalState, emptyClinicalState } from '../patient/clinical-state.js';
 import {
+  alertFromItem,
+  clinicalStateFromItem,
+  enrolmentItem,
+  type Item,
+  isClosed,
+  outboxFromItems,
+  type PatientProfile,
+  profileFromItem,
+  type StoredEnrolment,
+  storedRecordFromItem,
+} from '../table/items.js';
+import {
   clinicalStateSk,
   cohortIndex,
   historyRange,
@@ -31,18 +43,6 @@ import {
 } from './clinical-state-store.js';
 import { cancellationReasons, queryAll, storeSettings } from './store-context.js';
 import { InvalidStoreRequestError, storeErrorFrom } from './store-errors.js';
-import {
-  alertFromItem,
-  clinicalStateFromItem,
-  enrolmentItem,
-  type Item,
-  isClosed,
-  outboxFromItems,
-  type PatientProfile,
-  profileFromItem,
-  type StoredEnrolment,
-  storedRecordFromItem,
-} from './store-items.js';
 import { UpdateBuilder } from './update-expression.js';
 
 export type { CohortMembershipChange, HistoryWindow, PatientHistory } from '../workflows/ports.js';

@@ -4,9 +4,9 @@
  * transaction's per-item reasons.
  */
 import { BatchWriteCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Item } from '../table/items.js';
 import { dynamoDocumentClient, positiveIntegerEnv, requiredEnv } from './aws-clients.js';
 import { StoreUnavailableError, storeErrorFrom } from './store-errors.js';
-import type { Item } from './store-items.js';
 
 /** DynamoDB's limit on actions in one TransactWriteItems. */
 export const maxTransactionItems = 100;

@@ -14,6 +14,7 @@
  *   releaseNotification)
  */
 
+export type { PatientProfile, StoredEnrolment } from '../table/items.js';
 export type { PatientKey } from '../table/layout.js';
 export { type AlertPage, listActiveAlerts, listCriticalAlerts, listShadowAlerts } from './alert-lists.js';
 export { type AlertChange, type AlertChanges, applyAlertChanges, getAlert } from './alert-store.js';
@@ -43,7 +44,6 @@ export {
   StoreRequestRejectedError,
   StoreUnavailableError,
 } from './store-errors.js';
-export type { PatientProfile, StoredEnrolment } from './store-items.js';
 export {
   type StreamImage,
   type TriggeringItem,

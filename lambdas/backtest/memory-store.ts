@@ -6,11 +6,12 @@
  * Nothing is kept but each patient's state and the duplicate-detection slots still alive; records
  * that fell out of the history window are dropped. Pure: no AWS import.
  */
-import { isClosed, recordItems, storedRecordFromItem } from '../adapters/store-items.js';
+
 import type { Alert } from '../domain/alerts.js';
 import type { CohortEnrolment, PatientKey, StoredRecord } from '../domain/records.js';
 import type { ClinicalState } from '../patient/clinical-state.js';
 import { emptyClinicalState } from '../patient/clinical-state.js';
+import { isClosed, recordItems, storedRecordFromItem } from '../table/items.js';
 import {
   alertSk,
   evaluationTriggerItemTypes,

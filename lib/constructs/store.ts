@@ -41,7 +41,7 @@ export type IndexName =
 
 /**
  * Every top-level attribute the acknowledgement writes: the alert slot and
- * episode items (store-items alertItem, alertEpisodeItem, with their index
+ * episode items (table/items alertItem, alertEpisodeItem, with their index
  * attributes), the audit event (auditItem), the outbox entry (outboxItem),
  * the sent mark and the outbox entry's sent update (alert-store
  * completeNotification). tests/adapters/ack-link-writes.test.ts records what
@@ -58,7 +58,7 @@ export const alertItemAttributes = [
   'version',
   'openedAt',
   'alert',
-  // The rule-set version beside the alert and in its audit events (store-items ruleSetVersionOf, auditItem).
+  // The rule-set version beside the alert and in its audit events (table/items ruleSetVersionOf, auditItem).
   'ruleSetVersion',
   'alertPk',
   'alertSk',

@@ -19,9 +19,9 @@ import {
   recordLatestResults,
   setCohortMembership,
 } from '../../lambdas/adapters/store.js';
-import { alertItem, type Item } from '../../lambdas/adapters/store-items.js';
 import type { PatientRef } from '../../lambdas/domain/records.js';
 import { applyEnrolment } from '../../lambdas/patient/clinical-state.js';
+import { alertItem, type Item } from '../../lambdas/table/items.js';
 import { cohortIndex, cohortViewIndex, patientPk, profileSk } from '../../lambdas/table/layout.js';
 import type { LatestResults } from '../../lambdas/workflows/ports.js';
 import { localServicesTimeoutMs, useLocalServices } from '../support/local-services.js';

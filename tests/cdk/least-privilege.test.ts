@@ -245,7 +245,7 @@ describe('the ack-link function changes alert items only, as far as IAM can say 
   });
 
   it('may not write the attributes of records, orders, enrolments, profiles or the clinical state', () => {
-    // store-items recordItems/enrolmentItem (record, namespace, mrn), the profile (name, sex, cohortPk), clinicalStateItem.
+    // table/items recordItems/enrolmentItem (record, namespace, mrn), the profile (name, sex, cohortPk), clinicalStateItem.
     for (const attribute of [
       'record',
       'namespace',

@@ -7,12 +7,6 @@
  * For property tests only; the DynamoDB store is tested against DynamoDB Local.
  */
 import { ConcurrentAlertChangeError } from '../../lambdas/adapters/store-errors.js';
-import {
-  isClosed,
-  type PatientProfile,
-  recordItems,
-  type StoredEnrolment,
-} from '../../lambdas/adapters/store-items.js';
 import type { RulesConfig } from '../../lambdas/config/rules-config.js';
 import type { Alert, AuditEvent } from '../../lambdas/domain/alerts.js';
 import type { ClinicalRecord, CohortEnrolment, StoredRecord } from '../../lambdas/domain/records.js';
@@ -22,6 +16,12 @@ import {
   type ClinicalState,
   emptyClinicalState,
 } from '../../lambdas/patient/clinical-state.js';
+import {
+  isClosed,
+  type PatientProfile,
+  recordItems,
+  type StoredEnrolment,
+} from '../../lambdas/table/items.js';
 import { enrolmentSk, type PatientKey } from '../../lambdas/table/layout.js';
 import type { EvaluationPorts } from '../../lambdas/workflows/evaluate.js';
 import type { LatestResults, PendingNotification } from '../../lambdas/workflows/ports.js';

@@ -4,7 +4,7 @@
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../lambdas/adapters/aws-clients.js';
-import { sentMarkItem } from '../../lambdas/adapters/store-items.js';
+import { sentMarkItem } from '../../lambdas/table/items.js';
 import { notificationSk, type PatientKey, patientPk } from '../../lambdas/table/layout.js';
 
 const tableName = () => String(process.env.TABLE_NAME);

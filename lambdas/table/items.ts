@@ -8,6 +8,12 @@ import type { Alert, AuditEvent } from '../domain/alerts.js';
 import type { ClinicalRecord, CohortEnrolment, PatientRef, Sex, StoredRecord } from '../domain/records.js';
 import type { ClinicalState } from '../patient/clinical-state.js';
 import { changesOrderState } from '../patient/medication-orders.js';
+import type {
+  LatestResults,
+  PatientProfile,
+  PendingNotification,
+  StoredEnrolment,
+} from '../workflows/ports.js';
 import {
   alertIdPk,
   alertIdSk,
@@ -31,13 +37,7 @@ import {
   patientPk,
   shadowAlertSk,
   shadowEpisodeKey,
-} from '../table/layout.js';
-import type {
-  LatestResults,
-  PatientProfile,
-  PendingNotification,
-  StoredEnrolment,
-} from '../workflows/ports.js';
+} from './layout.js';
 
 export type { PatientProfile, StoredEnrolment } from '../workflows/ports.js';
 
