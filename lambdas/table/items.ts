@@ -110,18 +110,21 @@ function preview(text: string): string {
 }
 
 /**
- * An observation too large to keep inline, with its value and comments cut to
- * a preview and a pointer to where they are whole; any other record unchanged.
- * `sequence` is the OBX's occurrence: the message model makes exactly one
- * observation per OBX, in order, or rejects the message.
+ * A record as the item holds it (its JSON): an observation too large to keep inline has its value
+ * and comments cut to a preview, with a pointer to where they are whole; any other record is
+ * unchanged. `sequence` is the OBX's occurrence: the message model makes exactly one observation
+ * per OBX, in order, or rejects the message. The record is serialised once: the size check reads
+ * the JSON the item stores.
  */
 function withLargeValuesByReference(
   record: ClinicalRecord,
   where: Omit<ValuesByReference, 'segment' | 'sequence'>,
   sequence: number,
-): { record: ClinicalRecord; byReference?: ValuesByReference } {
-  if (record.kind !== 'observation') return { record };
-  if (Buffer.byteLength(JSON.stringify(record), 'utf8') <= inlineRecordBytes) return { record };
+): { record: ClinicalRecord; json: string; byReference?: ValuesByReference } {
+  const json = JSON.stringify(record);
+  // A UTF-8 byte is at most 3 per UTF-16 unit: most records need no byte count at all.
+  if (record.kind !== 'observation' || json.length * 3 <= inlineRecordBytes) return { record, json };
+  if (Buffer.byteLength(json, 'utf8') <= inlineRecordBytes) return { record, json };
   const kept = { ...record };
   const byReference: ValuesByReference = { ...where, segment: 'OBX', sequence };
   if (record.rawValue.length > previewCharacters) {
@@ -134,8 +137,8 @@ function withLargeValuesByReference(
     byReference.noteCharacters = notes.length;
   }
   return byReference.rawValueCharacters === undefined && byReference.noteCharacters === undefined
-    ? { record }
-    : { record: kept, byReference };
+    ? { record, json }
+    : { record: kept, json: JSON.stringify(kept), byReference };
 }
 
 export interface MessageOfRecords {
@@ -174,7 +177,7 @@ export function recordItems(
     const count = (seen.get(baseKey) ?? 0) + 1;
     seen.set(baseKey, count);
     const sk = count === 1 ? baseKey : `${baseKey}#${count}`;
-    const { record, byReference } = withLargeValuesByReference(
+    const { record, json, byReference } = withLargeValuesByReference(
       sent,
       { archiveKey, controlId: sent.source.controlId },
       obxSequence,
@@ -186,7 +189,7 @@ export function recordItems(
       namespace: patient.namespace,
       mrn: patient.mrn,
       receivedAt,
-      record: JSON.stringify(record),
+      record: json,
     };
     if (byReference !== undefined) item.byReference = byReference;
     // An administration report (RE) or another event that leaves the order as it was cannot change
