@@ -305,21 +305,8 @@ async function evaluateOnce(
   }
 
   const { live, committed, outbox } = await settleOutcomes(
-    {
-      patient,
-      activeAlerts: history.activeAlerts,
-      shadowAlerts: state.shadowAlerts,
-      outcomes,
-      shadowOutcomes,
-      now,
-      config,
-    },
-    {
-      config,
-      ackLinks: settings.ackLinks,
-      ...(history.profile?.name === undefined ? {} : { patientName: history.profile.name }),
-      now,
-    },
+    { patient, history, state, outcomes, shadowOutcomes },
+    { config, ackLinks: settings.ackLinks, patientName: history.profile?.name, now },
   );
   addTime(timings, 'rules', performance.now() - rulesStarted);
   delivery = addDelivery(delivery, await commitAndPublish(committed, outbox, ports, publisher));

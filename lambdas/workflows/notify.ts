@@ -62,13 +62,27 @@ export async function renderPending(
 
 /**
  * A patient's live and shadow outcomes through the lifecycle, with the live notifications rendered:
- * what the evaluation and the sweep commit and publish (`commitAndPublish`).
+ * what the evaluation and the sweep commit and publish (`commitAndPublish`). The clock and the
+ * configuration are the render settings'.
  */
 export async function settleOutcomes(
-  input: LiveAndShadowInput,
-  settings: RenderSettings,
+  {
+    history,
+    state,
+    ...outcomes
+  }: Pick<LiveAndShadowInput, 'patient' | 'outcomes' | 'shadowOutcomes'> & {
+    history: Pick<LiveAndShadowInput, 'activeAlerts'>;
+    state: Pick<LiveAndShadowInput, 'shadowAlerts'>;
+  },
+  settings: RenderSettings & { config: LiveAndShadowInput['config'] },
 ): Promise<{ live: LifecycleResult; committed: LifecycleResult; outbox: PendingNotification[] }> {
-  const { live, committed } = applyLiveAndShadowOutcomes(input);
+  const { live, committed } = applyLiveAndShadowOutcomes({
+    ...outcomes,
+    activeAlerts: history.activeAlerts,
+    shadowAlerts: state.shadowAlerts,
+    now: settings.now,
+    config: settings.config,
+  });
   return { live, committed, outbox: await renderPending(live, settings) };
 }
 

@@ -188,21 +188,8 @@ async function sweepPatientRules(
   const state = patientStateOf(patient, history, now);
   const { outcomes, shadowOutcomes } = evaluatePatient(state, { kind: 'sweep' }, config, now);
   const { live, committed, outbox } = await settleOutcomes(
-    {
-      patient,
-      activeAlerts: history.activeAlerts,
-      shadowAlerts: state.shadowAlerts,
-      outcomes,
-      shadowOutcomes,
-      now,
-      config,
-    },
-    {
-      config,
-      ackLinks: settings.ackLinks,
-      ...(profile.name === undefined ? {} : { patientName: profile.name }),
-      now,
-    },
+    { patient, history, state, outcomes, shadowOutcomes },
+    { config, ackLinks: settings.ackLinks, patientName: profile.name, now },
   );
   summary.alertChanges += live.changes.length;
   count(summary, await commitAndPublish(committed, outbox, ports, publisher));
