@@ -58,7 +58,7 @@ export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): CpuSpent {
   return { totalSeconds: after.totalSeconds - before.totalSeconds, busiestThreadSeconds };
 }
 
-/** `DynamoDB Local 5.1 ms, its busiest thread 4.3 ms (at most 233 msg/s)` for `units` handled. */
+/** `DynamoDB Local 5.1 ms, its busiest thread 4.3 ms (serial: at most 232 msg/s)` for `units` handled. */
 export function describeCpuPerUnit(spent: CpuSpent, units: number, unit: string): string {
   const perUnitMs = (seconds: number) => (seconds * 1000) / units;
   const busiest = perUnitMs(spent.busiestThreadSeconds);
